@@ -1,0 +1,67 @@
+/*
+ * api.h — the resource handlers behind the route table (routes.c) and the JSON views they
+ * share. Handlers validate, ask policy.h, call the store and answer through http.h.
+ */
+#ifndef API_H
+#define API_H
+
+#include "core/rk.h"
+#include "http/http.h"
+
+/* system */
+void h_healthz(struct req *r);
+void h_readyz(struct req *r);
+void h_metrics(struct req *r);
+void h_openapi(struct req *r);
+void h_reference(struct req *r);
+/* session and self */
+void h_login(struct req *r);
+void h_logout(struct req *r);
+void h_me(struct req *r);
+void h_me_password(struct req *r);
+/* organisations */
+void h_orgs_list(struct req *r);
+void h_orgs_create(struct req *r);
+void h_orgs_get(struct req *r);
+void h_orgs_update(struct req *r);
+/* users */
+void h_users_list(struct req *r);
+void h_users_create(struct req *r);
+void h_users_get(struct req *r);
+void h_users_update(struct req *r);
+/* tokens */
+void h_tokens_list(struct req *r);
+void h_tokens_create(struct req *r);
+void h_tokens_revoke(struct req *r);
+/* audit */
+void h_audit_list(struct req *r);
+
+/* Views: new JSON objects (caller owns). Fields the principal may not see are left out. */
+json_t *view_org(const struct app *app, const struct pol_principal *p, const struct org_rec *o);
+json_t *view_user(const struct user_rec *u);
+json_t *view_token(const struct token_rec *t);
+json_t *view_audit(const struct audit_rec *a);
+json_t *view_roles(unsigned roles);
+
+/* Request schemas shared by the API and the CLI (routes.c). */
+extern const struct jv_field api_org_create_schema;
+extern const struct jv_field api_user_create_schema;
+extern const struct jv_field api_token_schema;
+
+/* Applies an organisation request (already schema-valid) to o and checks the cross-field
+ * rules (ministry mapping, council records). create: o starts zeroed. */
+int api_org_apply(const struct app *app, const json_t *j, struct org_rec *o, bool create,
+                  struct jv_errors *errs);
+
+/* Parses an array of role names (already schema-validated) into bits. */
+unsigned roles_from_json(const json_t *arr);
+
+/* Allocates a zeroed write job with its audit principal and request id set. NULL on OOM
+ * (the handler answers 500). */
+struct store_write *job_new(struct req *r, enum store_wop op, const char *action,
+                            const char *object_kind, int64_t object_id);
+
+/* Copies a JSON string member into buf when present. */
+void json_copy_str(const json_t *obj, const char *key, char *buf, size_t cap);
+
+#endif

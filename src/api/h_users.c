@@ -1,0 +1,177 @@
+/*
+ * h_users.c — people. An organisation's administrator manages its own users; the national
+ * centre's administrators manage everyone. Only a platform admin grants admin, and only to
+ * national-centre staff (policy_may_grant_roles).
+ */
+#include "api/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth.h"
+
+static const char *const list_params[] = {"limit", "after", "org_id", NULL};
+
+static void user_write_finish(struct req *r, unsigned status)
+{
+    struct user_rec u;
+    if (r->w->rc != RK_OK) {
+        http_problem_rc(r, r->w->rc, r->w);
+        return;
+    }
+    if (r->app->store->ops->user_get(r->app->store, r->w->out_id, &u) != RK_OK) {
+        http_problem(r, 500, "internal", "Internal error", NULL, NULL);
+        return;
+    }
+    http_reply_json(r, status, view_user(&u));
+    char loc[64];
+    snprintf(loc, sizeof loc, "/api/v1/users/%lld", (long long)u.id);
+    MHD_add_response_header(r->resp, MHD_HTTP_HEADER_LOCATION, loc);
+}
+
+void h_users_create(struct req *r)
+{
+    if (r->w && atomic_load(&r->w_done)) {
+        user_write_finish(r, 201);
+        return;
+    }
+    int64_t org_id = json_integer_value(json_object_get(r->json, "org_id"));
+    struct org_rec org;
+    if (!policy_user_may_manage(&r->who, org_id) ||
+        r->app->store->ops->org_get(r->app->store, org_id, &org) != RK_OK) {
+        http_problem_field(r, 403, "forbidden", "/org_id", "not_manager",
+                           "you may not add users to this organisation");
+        return;
+    }
+    unsigned roles = roles_from_json(json_object_get(r->json, "roles"));
+    if (!policy_may_grant_roles(&r->who, org.type, roles)) {
+        http_problem_field(r, 403, "forbidden", "/roles", "not_grantable",
+                           "you may not grant these roles (admin is for national-centre staff, "
+                           "granted by a platform admin)");
+        return;
+    }
+    struct store_write *w = job_new(r, STORE_W_USER_CREATE, "user.create", "user", 0);
+    if (!w) {
+        http_problem_rc(r, RK_ENOMEM, NULL);
+        return;
+    }
+    w->user.org_id = org_id;
+    w->user.roles = roles;
+    json_copy_str(r->json, "username", w->user.username, sizeof w->user.username);
+    json_copy_str(r->json, "display_name", w->user.display_name, sizeof w->user.display_name);
+    w->user.contractor = json_is_true(json_object_get(r->json, "contractor"));
+    if (auth_password_hash(json_string_value(json_object_get(r->json, "password")),
+                           w->user.pw_hash, sizeof w->user.pw_hash) != RK_OK) {
+        free(w);
+        http_problem_field(r, 422, "validation", "/password", "min_length",
+                           "must be 12 to 256 bytes");
+        return;
+    }
+    http_submit(r, w);
+}
+
+void h_users_update(struct req *r)
+{
+    if (r->w && atomic_load(&r->w_done)) {
+        user_write_finish(r, 200);
+        return;
+    }
+    struct user_rec u;
+    struct org_rec org;
+    int rc = r->app->store->ops->user_get(r->app->store, r->params[0], &u);
+    if (rc == RK_OK && !policy_user_may_read(&r->who, u.org_id, u.id))
+        rc = RK_ENOTFOUND;
+    if (rc != RK_OK) {
+        http_problem_rc(r, rc, NULL);
+        return;
+    }
+    if (!policy_user_may_manage(&r->who, u.org_id) ||
+        r->app->store->ops->org_get(r->app->store, u.org_id, &org) != RK_OK) {
+        http_problem(r, 403, "forbidden", "Forbidden", "You may not change this user.", NULL);
+        return;
+    }
+    const json_t *roles = json_object_get(r->json, "roles");
+    if (roles) {
+        unsigned bits = roles_from_json(roles);
+        /* Taking admin away is as sensitive as giving it. */
+        if (!policy_may_grant_roles(&r->who, org.type, bits | (u.roles & POL_ROLE_ADMIN))) {
+            http_problem_field(r, 403, "forbidden", "/roles", "not_grantable",
+                               "you may not set these roles");
+            return;
+        }
+        u.roles = bits;
+    }
+    json_copy_str(r->json, "display_name", u.display_name, sizeof u.display_name);
+    if (json_object_get(r->json, "contractor"))
+        u.contractor = json_is_true(json_object_get(r->json, "contractor"));
+    if (json_object_get(r->json, "disabled"))
+        u.disabled = json_is_true(json_object_get(r->json, "disabled"));
+    struct store_write *w = job_new(r, STORE_W_USER_UPDATE, "user.update", "user", u.id);
+    if (!w) {
+        http_problem_rc(r, RK_ENOMEM, NULL);
+        return;
+    }
+    w->user = u;
+    w->target_id = u.id;
+    http_submit(r, w);
+}
+
+void h_users_get(struct req *r)
+{
+    struct user_rec u;
+    int rc = r->app->store->ops->user_get(r->app->store, r->params[0], &u);
+    if (rc == RK_OK && !policy_user_may_read(&r->who, u.org_id, u.id))
+        rc = RK_ENOTFOUND;
+    if (rc != RK_OK) {
+        http_problem_rc(r, rc, NULL);
+        return;
+    }
+    http_reply_json(r, 200, view_user(&u));
+}
+
+struct user_list_ctx {
+    struct req *r;
+    json_t *items;
+    long long limit;
+    int64_t last;
+    bool more;
+};
+
+static bool user_list_cb(const struct user_rec *u, void *vctx)
+{
+    struct user_list_ctx *c = vctx;
+    if (!policy_user_may_read(&c->r->who, u->org_id, u->id))
+        return true;
+    if ((long long)json_array_size(c->items) == c->limit) {
+        c->more = true;
+        return false;
+    }
+    json_array_append_new(c->items, view_user(u));
+    c->last = u->id;
+    return true;
+}
+
+void h_users_list(struct req *r)
+{
+    long long limit, after, org_id;
+    if (!http_query_check(r, list_params) ||
+        !http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
+        !http_query_int(r, "after", 0, INT64_MAX, 0, &after) ||
+        !http_query_int(r, "org_id", 0, INT64_MAX, 0, &org_id))
+        return;
+    /* Narrow the scan for those who can only see their own organisation; the policy still
+     * decides every row. */
+    if (!(r->who.roles & POL_ROLE_ADMIN) || r->who.org_type != POL_ORG_NATIONAL_CENTRE)
+        if (!org_id || org_id == r->who.org_id)
+            org_id = r->who.org_id;
+    struct user_list_ctx c = {.r = r, .items = json_array(), .limit = limit};
+    int rc = r->app->store->ops->user_list(r->app->store, org_id, after, user_list_cb, &c);
+    if (rc != RK_OK) {
+        json_decref(c.items);
+        http_problem_rc(r, rc, NULL);
+        return;
+    }
+    http_reply_json(r, 200,
+                    json_pack("{s:o, s:o}", "items", c.items, "next_after",
+                              c.more ? json_integer(c.last) : json_null()));
+}

@@ -1,0 +1,372 @@
+/* app.c — shared program code for renkeid and renkei. */
+#include "cli/app.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "auth/auth.h"
+#include "core/rk.h"
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static const char *env_or(const char *name, const char *def)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : def;
+}
+
+void app_paths_defaults(struct app_paths *p)
+{
+    /* Run from the repository (make run) the relative paths work; run from elsewhere (a build
+     * directory, a test) the source tree's copies are used. */
+    p->db = env_or("RENKEI_DB", "var/renkei.db");
+    p->data_dir = env_or("RENKEI_DATA", is_dir("data") ? "data" : RK_SOURCE_DIR "/data");
+    p->migrations = env_or("RENKEI_MIGRATIONS",
+                           is_dir("db/migrations") ? "db/migrations" : RK_SOURCE_DIR "/db/migrations");
+    p->openapi = env_or("RENKEI_OPENAPI", access("docs/openapi.json", R_OK) == 0
+                                              ? "docs/openapi.json"
+                                              : RK_SOURCE_DIR "/docs/openapi.json");
+}
+
+static int mkdir_parent(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return RK_OK;
+    *slash = 0;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return RK_EIO;
+    return RK_OK;
+}
+
+int app_open(struct app *app, const struct app_paths *paths)
+{
+    char err[512] = "";
+    if (sodium_init() < 0) {
+        fprintf(stderr, "renkei: libsodium failed to initialise\n");
+        return RK_EIO;
+    }
+    if (!app->cfg.port)
+        http_config_defaults(&app->cfg);
+    int rc = refdata_load(paths->data_dir, &app->rd, err, sizeof err);
+    if (rc != RK_OK) {
+        fprintf(stderr, "renkei: reference data: %s\n", err);
+        return rc;
+    }
+    if (mkdir_parent(paths->db) != RK_OK) {
+        fprintf(stderr, "renkei: cannot create the directory of %s: %s\n", paths->db,
+                strerror(errno));
+        return RK_EIO;
+    }
+    struct store_sqlite_opts so = {
+        .path = paths->db, .migrations_dir = paths->migrations, .sync_full = true};
+    rc = store_sqlite_open(&so, &app->store, err, sizeof err);
+    if (rc != RK_OK) {
+        fprintf(stderr, "renkei: store: %s\n", err);
+        refdata_free(app->rd);
+        app->rd = NULL;
+        return rc;
+    }
+    return RK_OK;
+}
+
+void app_close(struct app *app)
+{
+    if (app->store)
+        app->store->ops->close(app->store);
+    refdata_free(app->rd);
+    json_decref(app->openapi);
+    metrics_free(app->metrics);
+    auth_throttle_free(app->throttle);
+    app->store = NULL;
+    app->rd = NULL;
+    app->openapi = NULL;
+    app->metrics = NULL;
+    app->throttle = NULL;
+}
+
+static bool any_org(const struct org_rec *o, void *ctx)
+{
+    *(bool *)ctx = true;
+    return false;
+}
+
+static int demo_org(struct app *app, const json_t *jo, int64_t *id, char *err, size_t errlen)
+{
+    struct store_write w = {.op = STORE_W_ORG_CREATE};
+    struct org_rec *o = &w.org;
+    const char *type = json_string_value(json_object_get(jo, "type"));
+    if (!type || policy_org_type_parse(type, &o->type) != RK_OK) {
+        snprintf(err, errlen, "bad type");
+        return RK_EINVAL;
+    }
+    json_copy_str(jo, "name_ja", o->name_ja, sizeof o->name_ja);
+    json_copy_str(jo, "name_en", o->name_en, sizeof o->name_en);
+    json_copy_str(jo, "corporate_number", o->corporate_number, sizeof o->corporate_number);
+    json_copy_str(jo, "ministry", o->ministry, sizeof o->ministry);
+    json_copy_str(jo, "council_consent_date", o->council_consent_date,
+                  sizeof o->council_consent_date);
+    json_copy_str(jo, "confidentiality_agreement", o->confidentiality_agreement,
+                  sizeof o->confidentiality_agreement);
+    const char *council = json_string_value(json_object_get(jo, "council"));
+    if (council && policy_council_parse(council, &o->council) != RK_OK) {
+        snprintf(err, errlen, "bad council");
+        return RK_EINVAL;
+    }
+    o->designated = json_is_true(json_object_get(jo, "designated"));
+    size_t bad;
+    const json_t *sec = json_object_get(jo, "sectors");
+    if (sec && refdata_sectors_parse(app->rd, sec, &o->sectors, &bad) != RK_OK) {
+        snprintf(err, errlen, "unknown sector at index %zu", bad);
+        return RK_EINVAL;
+    }
+    if (o->type == POL_ORG_MINISTRY) {
+        const struct rd_ministry *m = refdata_ministry(app->rd, o->ministry);
+        if (!m) {
+            snprintf(err, errlen, "unknown ministry %s", o->ministry);
+            return RK_EINVAL;
+        }
+        o->sectors = m->sectors;
+    }
+    store_audit_set(&w.audit, 0, 0, "org.create", "org", 0, "init");
+    snprintf(w.audit.detail, sizeof w.audit.detail, "{\"via\":\"demo\"}");
+    int rc = store_write_sync(app->store, &w);
+    if (rc != RK_OK)
+        snprintf(err, errlen, "store: %s %s", rk_strerror(rc), w.conflict_field);
+    *id = w.out_id;
+    return rc;
+}
+
+int app_load_demo(struct app *app, const struct app_paths *paths, bool *loaded)
+{
+    char path[4096], err[256] = "";
+    bool exists = false;
+    int rc = RK_OK;
+    *loaded = false;
+    if ((rc = app->store->ops->org_list(app->store, 0, any_org, &exists)) != RK_OK || exists)
+        return rc;
+    snprintf(path, sizeof path, "%s/demo.json", paths->data_dir);
+    json_error_t je;
+    json_t *demo = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!demo) {
+        fprintf(stderr, "renkei: %s:%d: %s\n", path, je.line, je.text);
+        return RK_EINVAL;
+    }
+    json_t *keys = json_object();
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(demo, "orgs"), i, v)
+    {
+        int64_t id = 0;
+        if ((rc = demo_org(app, v, &id, err, sizeof err)) != RK_OK) {
+            fprintf(stderr, "renkei: %s: /orgs/%zu: %s\n", path, i, err);
+            goto out;
+        }
+        json_object_set_new(keys, json_string_value(json_object_get(v, "key")), json_integer(id));
+    }
+    json_array_foreach(json_object_get(demo, "users"), i, v)
+    {
+        struct store_write w = {.op = STORE_W_USER_CREATE};
+        w.user.org_id = json_integer_value(
+            json_object_get(keys, json_string_value(json_object_get(v, "org"))));
+        json_copy_str(v, "username", w.user.username, sizeof w.user.username);
+        json_copy_str(v, "display_name", w.user.display_name, sizeof w.user.display_name);
+        w.user.contractor = json_is_true(json_object_get(v, "contractor"));
+        size_t k;
+        json_t *role;
+        json_array_foreach(json_object_get(v, "roles"), k, role)
+        {
+            enum pol_role rr;
+            if (policy_role_parse(json_string_value(role), &rr) == RK_OK)
+                w.user.roles |= (unsigned)rr;
+        }
+        const char *pw = json_string_value(json_object_get(v, "password"));
+        if (!w.user.org_id || !pw ||
+            auth_password_hash(pw, w.user.pw_hash, sizeof w.user.pw_hash) != RK_OK) {
+            fprintf(stderr, "renkei: %s: /users/%zu: bad org or password\n", path, i);
+            rc = RK_EINVAL;
+            goto out;
+        }
+        store_audit_set(&w.audit, 0, 0, "user.create", "user", 0, "init");
+        snprintf(w.audit.detail, sizeof w.audit.detail, "{\"via\":\"demo\"}");
+        if ((rc = store_write_sync(app->store, &w)) != RK_OK) {
+            fprintf(stderr, "renkei: %s: /users/%zu: %s\n", path, i, rk_strerror(rc));
+            goto out;
+        }
+    }
+    *loaded = true;
+out:
+    json_decref(keys);
+    json_decref(demo);
+    return rc;
+}
+
+/* ---- serving ----------------------------------------------------------------------------- */
+
+static void serve_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: renkeid [options]\n"
+            "Serves the renkei API on a loopback address.\n\n"
+            "  --listen ADDR        IPv4 address to bind (RENKEI_LISTEN, default 127.0.0.1)\n"
+            "  --port N             TCP port (RENKEI_PORT, default 8080)\n"
+            "  --db PATH            SQLite database (RENKEI_DB, default var/renkei.db)\n"
+            "  --data DIR           reference data directory (RENKEI_DATA, default data)\n"
+            "  --migrations DIR     SQL migrations (RENKEI_MIGRATIONS, default db/migrations)\n"
+            "  --openapi FILE       OpenAPI document (RENKEI_OPENAPI, default docs/openapi.json)\n"
+            "  --threads N          worker threads (default: number of cores)\n"
+            "  --max-body BYTES     request body limit (default 1048576)\n"
+            "  --timeout S          idle connection timeout in seconds (default 30)\n"
+            "  --log FILE           request log, one JSON line per request ('-' = stderr,\n"
+            "                       'off' = none; RENKEI_LOG, default stderr)\n"
+            "  --secure-cookies     mark session cookies Secure (set when behind TLS)\n"
+            "  --demo               load data/demo.json into an empty store first\n"
+            "  -h, --help           this text\n\n"
+            "Exit codes: 0 clean stop (SIGTERM/SIGINT), 1 runtime failure, 2 bad usage.\n");
+}
+
+static bool parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || !*s || *end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+int app_serve_main(int argc, char **argv)
+{
+    struct app app = {0};
+    struct app_paths paths;
+    app_paths_defaults(&paths);
+    http_config_defaults(&app.cfg);
+    app.cfg.bind_addr = env_or("RENKEI_LISTEN", app.cfg.bind_addr);
+    const char *log_path = env_or("RENKEI_LOG", "-");
+    const char *port_env = getenv("RENKEI_PORT");
+    unsigned long long n;
+    if (port_env && *port_env) {
+        if (!parse_uint(port_env, 65535, &n)) {
+            fprintf(stderr, "renkeid: RENKEI_PORT must be a port number\n");
+            return EXIT_USAGE;
+        }
+        app.cfg.port = (unsigned)n;
+    }
+    bool demo = false;
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'},  {"port", required_argument, NULL, 'p'},
+        {"db", required_argument, NULL, 'd'},      {"data", required_argument, NULL, 'D'},
+        {"migrations", required_argument, NULL, 'm'},
+        {"openapi", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
+        {"max-body", required_argument, NULL, 'b'}, {"timeout", required_argument, NULL, 'T'},
+        {"log", required_argument, NULL, 'L'},     {"secure-cookies", no_argument, NULL, 's'},
+        {"demo", no_argument, NULL, 'x'},          {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l': app.cfg.bind_addr = optarg; break;
+        case 'p':
+            if (!parse_uint(optarg, 65535, &n))
+                goto usage;
+            app.cfg.port = (unsigned)n;
+            break;
+        case 'd': paths.db = optarg; break;
+        case 'D': paths.data_dir = optarg; break;
+        case 'm': paths.migrations = optarg; break;
+        case 'o': paths.openapi = optarg; break;
+        case 't':
+            if (!parse_uint(optarg, 256, &n) || n == 0)
+                goto usage;
+            app.cfg.threads = (unsigned)n;
+            break;
+        case 'b':
+            if (!parse_uint(optarg, 64ULL * 1024 * 1024, &n) || n == 0)
+                goto usage;
+            app.cfg.max_body = (size_t)n;
+            break;
+        case 'T':
+            if (!parse_uint(optarg, 3600, &n) || n == 0)
+                goto usage;
+            app.cfg.conn_timeout_s = (unsigned)n;
+            break;
+        case 'L': log_path = optarg; break;
+        case 's': app.cfg.secure_cookies = true; break;
+        case 'x': demo = true; break;
+        case 'h': serve_usage(stdout); return EXIT_OK;
+        default: goto usage;
+        }
+    }
+    if (optind != argc)
+        goto usage;
+
+    /* Block the stop signals before any thread starts so that only sigwait() sees them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (strcmp(log_path, "-") == 0)
+        app.log = stderr;
+    else if (strcmp(log_path, "off") != 0 && !(app.log = fopen(log_path, "a"))) {
+        fprintf(stderr, "renkeid: cannot open log %s: %s\n", log_path, strerror(errno));
+        return EXIT_FAILURE_;
+    }
+    if (app.log)
+        setvbuf(app.log, NULL, _IOLBF, 0);
+    int rc = EXIT_FAILURE_;
+    struct MHD_Daemon *d = NULL;
+    if (app_open(&app, &paths) != RK_OK)
+        goto out;
+    bool loaded;
+    if (demo && app_load_demo(&app, &paths, &loaded) != RK_OK)
+        goto out;
+    json_error_t je;
+    if (!(app.openapi = json_load_file(paths.openapi, 0, &je)))
+        fprintf(stderr, "renkeid: warning: OpenAPI document %s not loaded: %s\n", paths.openapi,
+                je.text);
+    if (metrics_new(http_nroutes, &app.metrics) != RK_OK ||
+        auth_throttle_new(app.cfg.login_per_ip_per_min, 60 * 1000, &app.throttle) != RK_OK)
+        goto out;
+    char err[256];
+    if (http_start(&app, &d, err, sizeof err) != RK_OK) {
+        fprintf(stderr, "renkeid: %s\n", err);
+        goto out;
+    }
+    fprintf(stderr, "renkeid: serving http://%s:%u/ (store %s, %u workers)\n", app.cfg.bind_addr,
+            app.cfg.port, paths.db, app.cfg.threads);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, "renkeid: %s: finishing in-flight requests\n",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    http_stop(&app, d);
+    rc = EXIT_OK;
+out:
+    app_close(&app);
+    if (app.log && app.log != stderr)
+        fclose(app.log);
+    if (rc == EXIT_OK)
+        fprintf(stderr, "renkeid: stopped cleanly\n");
+    return rc;
+usage:
+    serve_usage(stderr);
+    return EXIT_USAGE;
+}

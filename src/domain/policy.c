@@ -1,0 +1,710 @@
+/*
+ * policy.c — visibility and permission rules; the header is the specification.
+ *
+ * Every decision starts from "deny": a principal or scope carrying a value this file does not
+ * know (an enum out of range, an unknown role or label bit, too many markings) is refused
+ * rather than guessed at, because a wrong "yes" leaks and a wrong "no" only inconveniences.
+ */
+#include "domain/policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rk.h"
+
+/* ---- names ------------------------------------------------------------------------------ */
+
+static const char *const org_type_names[POL_ORG__COUNT] = {
+    [POL_ORG_NATIONAL_CENTRE] = "national_centre",
+    [POL_ORG_MINISTRY] = "ministry",
+    [POL_ORG_CORE_OPERATOR] = "core_operator",
+    [POL_ORG_CI_OPERATOR] = "ci_operator",
+    [POL_ORG_CEPTOAR] = "ceptoar",
+    [POL_ORG_VENDOR] = "vendor",
+    [POL_ORG_VULN_INTAKE] = "vuln_intake",
+    [POL_ORG_COORDINATOR] = "coordinator",
+    [POL_ORG_RESEARCH] = "research",
+    [POL_ORG_FOREIGN_GOV] = "foreign_government",
+    [POL_ORG_OTHER] = "other",
+};
+
+static const struct {
+    enum pol_role role;
+    const char *name;
+} role_names[] = {
+    {POL_ROLE_ADMIN, "admin"},     {POL_ROLE_ORG_ADMIN, "org_admin"},
+    {POL_ROLE_ANALYST, "analyst"}, {POL_ROLE_REPORTER, "reporter"},
+    {POL_ROLE_VIEWER, "viewer"},
+};
+
+static const char *const council_names[] = {
+    [POL_COUNCIL_NONE] = "none",
+    [POL_COUNCIL_FRIEND] = "friend",
+    [POL_COUNCIL_MEMBER] = "member",
+};
+
+static const char *const tlp_names[] = {
+    [POL_TLP_CLEAR] = "TLP:CLEAR", [POL_TLP_GREEN] = "TLP:GREEN",
+    [POL_TLP_AMBER] = "TLP:AMBER", [POL_TLP_AMBER_STRICT] = "TLP:AMBER+STRICT",
+    [POL_TLP_RED] = "TLP:RED",
+};
+
+/* The wording of seed 004 table 5, as printed on the official forms. */
+static const char *const tlp_names_ja[] = {
+    [POL_TLP_CLEAR] = "公開情報",
+    [POL_TLP_GREEN] = "重要インフラ関係主体限り",
+    [POL_TLP_AMBER] = "特定分野・関係者限り",
+    [POL_TLP_AMBER_STRICT] = "特定分野・組織内関係者限り",
+    [POL_TLP_RED] = "宛先限り",
+};
+
+static const char *const tier_names[] = {
+    [POL_TIER_NONE] = "none",
+    [POL_TIER_COMPREHENSIVE] = "comprehensive",
+    [POL_TIER_PROVISION] = "provision",
+    [POL_TIER_PUBLICATION] = "publication",
+};
+
+static const struct {
+    enum pol_label label;
+    const char *name;
+} label_names[] = {
+    {POL_LABEL_SECRET, "secret"},
+    {POL_LABEL_COMMS_INFO, "comms_info"},
+    {POL_LABEL_SOURCE_IDENTIFYING, "source_identifying"},
+};
+
+static const char unknown_name[] = "unknown";
+
+/* Looks s up in a dense table indexed by enum value; -1 when absent. */
+static int index_of(const char *const *names, size_t n, const char *s)
+{
+    if (s == NULL) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], s) == 0) return (int)i;
+    return -1;
+}
+
+/* Enum parameters may carry any int (including negatives) when callers cast; compare as
+ * unsigned so one test rejects both ends. */
+static const char *name_at(const char *const *names, size_t n, int v)
+{
+    return (unsigned)v < n ? names[v] : unknown_name;
+}
+
+int policy_org_type_parse(const char *s, enum pol_org_type *out)
+{
+    int i = index_of(org_type_names, RK_ARRAY_LEN(org_type_names), s);
+    if (i < 0 || out == NULL) return RK_EINVAL;
+    *out = (enum pol_org_type)i;
+    return RK_OK;
+}
+
+const char *policy_org_type_name(enum pol_org_type t)
+{
+    return name_at(org_type_names, RK_ARRAY_LEN(org_type_names), (int)t);
+}
+
+int policy_role_parse(const char *s, enum pol_role *out)
+{
+    if (s == NULL || out == NULL) return RK_EINVAL;
+    for (size_t i = 0; i < RK_ARRAY_LEN(role_names); i++) {
+        if (strcmp(role_names[i].name, s) == 0) {
+            *out = role_names[i].role;
+            return RK_OK;
+        }
+    }
+    return RK_EINVAL;
+}
+
+const char *policy_role_name(enum pol_role r)
+{
+    for (size_t i = 0; i < RK_ARRAY_LEN(role_names); i++)
+        if (role_names[i].role == r) return role_names[i].name;
+    return unknown_name;
+}
+
+int policy_council_parse(const char *s, enum pol_council *out)
+{
+    int i = index_of(council_names, RK_ARRAY_LEN(council_names), s);
+    if (i < 0 || out == NULL) return RK_EINVAL;
+    *out = (enum pol_council)i;
+    return RK_OK;
+}
+
+const char *policy_council_name(enum pol_council c)
+{
+    return name_at(council_names, RK_ARRAY_LEN(council_names), (int)c);
+}
+
+int policy_tlp_parse(const char *s, enum pol_tlp *out)
+{
+    int i = index_of(tlp_names, RK_ARRAY_LEN(tlp_names), s);
+    if (i < 0 || out == NULL) return RK_EINVAL;
+    *out = (enum pol_tlp)i;
+    return RK_OK;
+}
+
+const char *policy_tlp_name(enum pol_tlp t)
+{
+    return name_at(tlp_names, RK_ARRAY_LEN(tlp_names), (int)t);
+}
+
+const char *policy_tlp_name_ja(enum pol_tlp t)
+{
+    return name_at(tlp_names_ja, RK_ARRAY_LEN(tlp_names_ja), (int)t);
+}
+
+int policy_tier_parse(const char *s, enum pol_tier *out)
+{
+    int i = index_of(tier_names, RK_ARRAY_LEN(tier_names), s);
+    if (i < 0 || out == NULL) return RK_EINVAL;
+    *out = (enum pol_tier)i;
+    return RK_OK;
+}
+
+const char *policy_tier_name(enum pol_tier t)
+{
+    return name_at(tier_names, RK_ARRAY_LEN(tier_names), (int)t);
+}
+
+int policy_label_parse(const char *s, enum pol_label *out)
+{
+    if (s == NULL || out == NULL) return RK_EINVAL;
+    for (size_t i = 0; i < RK_ARRAY_LEN(label_names); i++) {
+        if (strcmp(label_names[i].name, s) == 0) {
+            *out = label_names[i].label;
+            return RK_OK;
+        }
+    }
+    return RK_EINVAL;
+}
+
+const char *policy_label_name(enum pol_label l)
+{
+    for (size_t i = 0; i < RK_ARRAY_LEN(label_names); i++)
+        if (label_names[i].label == l) return label_names[i].name;
+    return unknown_name;
+}
+
+/* ---- principal and scope sanity --------------------------------------------------------- */
+
+static bool principal_valid(const struct pol_principal *p)
+{
+    return p != NULL && (unsigned)p->org_type < POL_ORG__COUNT &&
+           (unsigned)p->council <= POL_COUNCIL_MEMBER && (p->roles & ~POL_ROLE__ALL) == 0;
+}
+
+static bool scope_valid(const struct pol_scope *s)
+{
+    if (s == NULL || s->ntlp > POL_MAX_MARKINGS || (unsigned)s->tier > POL_TIER_PUBLICATION ||
+        (s->labels & ~POL_LABEL__ALL) != 0)
+        return false;
+    for (size_t i = 0; i < s->ntlp; i++)
+        if ((unsigned)s->tlp[i] > POL_TLP_RED) return false;
+    return true;
+}
+
+/* An anonymous principal's other fields are ignored: a zeroed struct would otherwise look like
+ * national-centre staff (POL_ORG_NATIONAL_CENTRE is 0). */
+static bool authenticated(const struct pol_principal *p)
+{
+    return p->user_id != 0;
+}
+
+/* Organisation 0 is "none", so it never matches an owner, an addressee or a record. */
+static bool in_org(const struct pol_principal *p, int64_t org)
+{
+    return authenticated(p) && p->org_id != 0 && p->org_id == org;
+}
+
+static bool is_owner(const struct pol_principal *p, const struct pol_scope *s)
+{
+    return in_org(p, s->owner_org);
+}
+
+static bool is_named(const struct pol_principal *p, const struct pol_scope *s)
+{
+    if (s->named == NULL) return false;
+    for (size_t i = 0; i < s->nnamed; i++)
+        if (in_org(p, s->named[i])) return true;
+    return false;
+}
+
+static bool is_national_centre(const struct pol_principal *p)
+{
+    return authenticated(p) && p->org_type == POL_ORG_NATIONAL_CENTRE;
+}
+
+static bool is_platform_admin(const struct pol_principal *p)
+{
+    return is_national_centre(p) && (p->roles & POL_ROLE_ADMIN) != 0;
+}
+
+static bool is_org_admin_of(const struct pol_principal *p, int64_t org)
+{
+    return in_org(p, org) && (p->roles & POL_ROLE_ORG_ADMIN) != 0;
+}
+
+/* ---- TLP, tiers, labels ----------------------------------------------------------------- */
+
+/* The bodies that see AMBER when the object concerns one of their sectors. */
+static bool sector_body_concerned(const struct pol_principal *p, const struct pol_scope *s)
+{
+    switch (p->org_type) {
+    case POL_ORG_MINISTRY:
+    case POL_ORG_CORE_OPERATOR:
+    case POL_ORG_CI_OPERATOR:
+    case POL_ORG_CEPTOAR:
+        return (p->sectors & s->sectors) != 0;
+    default:
+        return false;
+    }
+}
+
+/* Listed rather than "all but foreign and other", so that a type added later starts outside
+ * GREEN until someone decides otherwise. */
+static bool ci_related_body(const struct pol_principal *p)
+{
+    switch (p->org_type) {
+    case POL_ORG_NATIONAL_CENTRE:
+    case POL_ORG_MINISTRY:
+    case POL_ORG_CORE_OPERATOR:
+    case POL_ORG_CI_OPERATOR:
+    case POL_ORG_CEPTOAR:
+    case POL_ORG_VENDOR:
+    case POL_ORG_VULN_INTAKE:
+    case POL_ORG_COORDINATOR:
+    case POL_ORG_RESEARCH:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The owner is handled by the caller; this is everyone else's clearance for one marking. */
+static bool tlp_cleared(const struct pol_principal *p, const struct pol_scope *s, enum pol_tlp t)
+{
+    if (t == POL_TLP_CLEAR) return true;
+    if (!authenticated(p)) return false;
+    switch (t) {
+    case POL_TLP_GREEN:
+        return ci_related_body(p) || is_named(p, s);
+    case POL_TLP_AMBER:
+        return is_national_centre(p) || sector_body_concerned(p, s) || is_named(p, s);
+    case POL_TLP_AMBER_STRICT:
+        return !p->contractor &&
+               (is_national_centre(p) || sector_body_concerned(p, s) || is_named(p, s));
+    case POL_TLP_RED:
+        return !p->contractor && is_named(p, s);
+    default:
+        return false;
+    }
+}
+
+static bool comprehensive_audience(const struct pol_principal *p)
+{
+    return authenticated(p) && (p->org_type == POL_ORG_NATIONAL_CENTRE || p->designated);
+}
+
+/* Council friends are deliberately absent: they receive only the publication tier. */
+static bool provision_audience(const struct pol_principal *p)
+{
+    if (comprehensive_audience(p)) return true;
+    if (!authenticated(p)) return false;
+    return p->org_type == POL_ORG_MINISTRY || p->org_type == POL_ORG_FOREIGN_GOV ||
+           p->council == POL_COUNCIL_MEMBER;
+}
+
+static bool tier_cleared(const struct pol_principal *p, enum pol_tier t)
+{
+    switch (t) {
+    case POL_TIER_NONE:
+    case POL_TIER_PUBLICATION:
+        return true;
+    case POL_TIER_COMPREHENSIVE:
+        return comprehensive_audience(p);
+    case POL_TIER_PROVISION:
+        return provision_audience(p);
+    }
+    return false;
+}
+
+/* Non-owner clearance for a set of label bits; the caller has rejected unknown bits. */
+static bool labels_cleared(const struct pol_principal *p, const struct pol_scope *s,
+                           unsigned labels)
+{
+    if ((labels & POL_LABEL_COMMS_INFO) && !comprehensive_audience(p)) return false;
+    if ((labels & POL_LABEL_SECRET) && !provision_audience(p)) return false;
+    if ((labels & POL_LABEL_SOURCE_IDENTIFYING) && !is_national_centre(p) && !is_named(p, s))
+        return false;
+    return true;
+}
+
+bool policy_may_read(const struct pol_principal *p, const struct pol_scope *s)
+{
+    if (!principal_valid(p) || !scope_valid(s)) return false;
+    if (is_owner(p, s)) return true;
+    /* Unmarked means nobody thought about it: treat it as the most restrictive marking. */
+    if (s->ntlp == 0 && !tlp_cleared(p, s, POL_TLP_RED)) return false;
+    for (size_t i = 0; i < s->ntlp; i++)
+        if (!tlp_cleared(p, s, s->tlp[i])) return false;
+    return tier_cleared(p, s->tier) && labels_cleared(p, s, s->labels);
+}
+
+bool policy_may_write(const struct pol_principal *p, const struct pol_scope *s)
+{
+    return principal_valid(p) && scope_valid(s) && is_owner(p, s) &&
+           (p->roles & POL_ROLE__WRITERS) != 0;
+}
+
+bool policy_field_visible(const struct pol_principal *p, const struct pol_scope *s, unsigned labels)
+{
+    /* A bit we cannot name is a label we cannot clear, even for the owner: it means the caller
+     * and this module disagree about the label set, and guessing would be a leak. */
+    if (!principal_valid(p) || !scope_valid(s) || (labels & ~POL_LABEL__ALL) != 0) return false;
+    return is_owner(p, s) || labels_cleared(p, s, labels);
+}
+
+/* ---- redacted views --------------------------------------------------------------------- */
+
+/* One labelled JSON Pointer, split into unescaped reference tokens. */
+struct field_rule {
+    char **tokens;
+    size_t ntokens;
+    unsigned labels;
+};
+
+struct rule_set {
+    struct field_rule *rules;
+    size_t n;
+};
+
+static void rule_set_release(struct rule_set *rs)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        for (size_t j = 0; j < rs->rules[i].ntokens; j++)
+            free(rs->rules[i].tokens[j]);
+        free(rs->rules[i].tokens);
+    }
+    free(rs->rules);
+    rs->rules = NULL;
+    rs->n = 0;
+}
+
+/* Decodes one reference token (RFC 6901 §4: "~1" before "~0", so "~01" is "~1"). */
+static int unescape_token(const char *start, size_t len, char **out)
+{
+    char *tok = malloc(len + 1);
+    size_t n = 0;
+    if (tok == NULL) return RK_ENOMEM;
+    for (size_t i = 0; i < len; i++) {
+        if (start[i] != '~') {
+            tok[n++] = start[i];
+        } else if (i + 1 < len && (start[i + 1] == '0' || start[i + 1] == '1')) {
+            tok[n++] = start[i + 1] == '0' ? '~' : '/';
+            i++;
+        } else {
+            free(tok);
+            return RK_EINVAL;
+        }
+    }
+    tok[n] = '\0';
+    *out = tok;
+    return RK_OK;
+}
+
+/* A pointer that does not start with '/' is malformed rather than "not found": the author
+ * meant to hide something, and silently ignoring the typo would publish it. */
+static int parse_pointer(const char *ptr, struct field_rule *rule)
+{
+    size_t count = 0;
+    int rc;
+
+    rule->tokens = NULL;
+    rule->ntokens = 0;
+    if (ptr[0] == '\0') return RK_OK;
+    if (ptr[0] != '/') return RK_EINVAL;
+    for (const char *c = ptr; *c; c++)
+        count += *c == '/';
+    rule->tokens = calloc(count, sizeof(*rule->tokens));
+    if (rule->tokens == NULL) return RK_ENOMEM;
+    for (const char *c = ptr + 1;;) {
+        const char *end = strchr(c, '/');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        rc = unescape_token(c, len, &rule->tokens[rule->ntokens]);
+        if (rc != RK_OK) return rc;
+        rule->ntokens++;
+        if (end == NULL) break;
+        c = end + 1;
+    }
+    return RK_OK;
+}
+
+static int parse_labels(const json_t *names, unsigned *out)
+{
+    size_t i;
+    const json_t *v;
+    unsigned bits = 0;
+
+    if (!json_is_array(names)) return RK_EINVAL;
+    json_array_foreach(names, i, v)
+    {
+        enum pol_label l;
+        if (!json_is_string(v) || policy_label_parse(json_string_value(v), &l) != RK_OK)
+            return RK_EINVAL;
+        bits |= (unsigned)l;
+    }
+    *out = bits;
+    return RK_OK;
+}
+
+/* Parses and checks the whole map before anything is decided, so a malformed map is always
+ * RK_EINVAL whatever the principal. */
+static int rule_set_parse(const json_t *field_labels, struct rule_set *rs)
+{
+    const char *key;
+    json_t *names;
+    int rc = RK_OK;
+
+    rs->rules = NULL;
+    rs->n = 0;
+    if (field_labels == NULL) return RK_OK;
+    if (!json_is_object(field_labels)) return RK_EINVAL;
+    if (json_object_size(field_labels) == 0) return RK_OK;
+    rs->rules = calloc(json_object_size(field_labels), sizeof(*rs->rules));
+    if (rs->rules == NULL) return RK_ENOMEM;
+    json_object_foreach((json_t *)field_labels, key, names)
+    {
+        struct field_rule *r = &rs->rules[rs->n];
+        rc = parse_labels(names, &r->labels);
+        if (rc != RK_OK) break;
+        rc = parse_pointer(key, r);
+        rs->n++; /* counted even on failure so release frees partial tokens */
+        if (rc != RK_OK) break;
+    }
+    if (rc != RK_OK) rule_set_release(rs);
+    return rc;
+}
+
+/* RFC 6901 §4: an array index is "0" or digits without a leading zero; anything else
+ * (including "-", the element after the last) names no existing element. */
+static bool token_is_index(const char *tok, size_t size, size_t *index)
+{
+    size_t v = 0;
+    if (tok[0] == '\0' || (tok[0] == '0' && tok[1] != '\0')) return false;
+    for (const char *c = tok; *c; c++) {
+        if (*c < '0' || *c > '9') return false;
+        if (v > (SIZE_MAX - 9) / 10) return false;
+        v = v * 10 + (size_t)(*c - '0');
+    }
+    if (v >= size) return false;
+    *index = v;
+    return true;
+}
+
+/*
+ * Copies `src` while leaving out what the hidden rules name. `active` lists the rules whose
+ * first `depth` tokens led here. Walking the original (not the copy) is what makes indexes
+ * refer to the original positions: removing /iocs/1 and /iocs/2 drops those two elements,
+ * not the ones that slid into their places.
+ */
+static int copy_redacted(const json_t *src, const struct field_rule *const *active, size_t nactive,
+                         size_t depth, json_t **out);
+
+/* Rules among `active` that continue into child `key`/`index`; *ends is set when one of them
+ * names the child itself. */
+static size_t select_child_rules(const json_t *parent, const struct field_rule *const *active,
+                                 size_t nactive, size_t depth, const char *key, size_t index,
+                                 const struct field_rule **next, bool *ends)
+{
+    size_t n = 0;
+    *ends = false;
+    for (size_t i = 0; i < nactive; i++) {
+        const char *tok = active[i]->tokens[depth];
+        size_t idx;
+        bool match = json_is_object(parent)
+                         ? strcmp(tok, key) == 0
+                         : token_is_index(tok, json_array_size(parent), &idx) && idx == index;
+        if (!match) continue;
+        if (active[i]->ntokens == depth + 1)
+            *ends = true;
+        else
+            next[n++] = active[i];
+    }
+    return n;
+}
+
+static int copy_child(const json_t *parent, const json_t *child,
+                      const struct field_rule *const *active, size_t nactive, size_t depth,
+                      const char *key, size_t index, json_t **out)
+{
+    const struct field_rule **next;
+    size_t nnext;
+    bool ends;
+    int rc;
+
+    *out = NULL;
+    next = malloc(nactive * sizeof(*next));
+    if (next == NULL) return RK_ENOMEM;
+    nnext = select_child_rules(parent, active, nactive, depth, key, index, next, &ends);
+    rc = ends ? RK_OK : copy_redacted(child, next, nnext, depth + 1, out);
+    free(next);
+    return rc;
+}
+
+static int copy_redacted(const json_t *src, const struct field_rule *const *active, size_t nactive,
+                         size_t depth, json_t **out)
+{
+    json_t *copy = NULL, *child_copy;
+    int rc = RK_OK;
+
+    *out = NULL;
+    if (nactive == 0 || !(json_is_object(src) || json_is_array(src))) {
+        /* Nothing below is labelled (or a pointer goes through a scalar and resolves to
+         * nothing): an ordinary deep copy will do. */
+        copy = json_deep_copy(src);
+        if (copy == NULL) return RK_ENOMEM;
+        *out = copy;
+        return RK_OK;
+    }
+
+    if (json_is_object(src)) {
+        const char *key;
+        json_t *child;
+        copy = json_object();
+        if (copy == NULL) return RK_ENOMEM;
+        json_object_foreach((json_t *)src, key, child)
+        {
+            rc = copy_child(src, child, active, nactive, depth, key, 0, &child_copy);
+            if (rc != RK_OK) goto fail;
+            if (child_copy != NULL && json_object_set_new(copy, key, child_copy) != 0) {
+                rc = RK_ENOMEM;
+                goto fail;
+            }
+        }
+    } else {
+        size_t i;
+        json_t *child;
+        copy = json_array();
+        if (copy == NULL) return RK_ENOMEM;
+        json_array_foreach(src, i, child)
+        {
+            rc = copy_child(src, child, active, nactive, depth, NULL, i, &child_copy);
+            if (rc != RK_OK) goto fail;
+            if (child_copy != NULL && json_array_append_new(copy, child_copy) != 0) {
+                rc = RK_ENOMEM;
+                goto fail;
+            }
+        }
+    }
+    *out = copy;
+    return RK_OK;
+
+fail:
+    json_decref(copy);
+    return rc;
+}
+
+int policy_view(const struct pol_principal *p, const struct pol_scope *s, const json_t *obj,
+                const json_t *field_labels, json_t **out)
+{
+    struct rule_set rs;
+    const struct field_rule **hidden = NULL;
+    size_t nhidden = 0;
+    int rc;
+
+    if (out == NULL) return RK_EINVAL;
+    *out = NULL;
+    if (obj == NULL) return RK_EINVAL;
+    rc = rule_set_parse(field_labels, &rs);
+    if (rc != RK_OK) return rc;
+    if (!policy_may_read(p, s)) {
+        rc = RK_ENOTFOUND;
+        goto out;
+    }
+    if (rs.n > 0) {
+        hidden = malloc(rs.n * sizeof(*hidden));
+        if (hidden == NULL) {
+            rc = RK_ENOMEM;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < rs.n; i++) {
+        if (policy_field_visible(p, s, rs.rules[i].labels)) continue;
+        /* The whole document carries a label p lacks: answer exactly as for a missing object. */
+        if (rs.rules[i].ntokens == 0) {
+            rc = RK_ENOTFOUND;
+            goto out;
+        }
+        hidden[nhidden++] = &rs.rules[i];
+    }
+    rc = copy_redacted(obj, hidden, nhidden, 0, out);
+
+out:
+    free(hidden);
+    rule_set_release(&rs);
+    return rc;
+}
+
+/* ---- foundation records ----------------------------------------------------------------- */
+
+/* Every foundation rule needs a well-formed, logged-in principal; this is the common gate. */
+static bool known_user(const struct pol_principal *p)
+{
+    return principal_valid(p) && authenticated(p);
+}
+
+bool policy_org_may_read(const struct pol_principal *p, int64_t org_id)
+{
+    return known_user(p);
+}
+
+bool policy_org_may_read_details(const struct pol_principal *p, int64_t org_id)
+{
+    return known_user(p) && (in_org(p, org_id) || is_national_centre(p));
+}
+
+bool policy_org_may_create(const struct pol_principal *p)
+{
+    return known_user(p) && is_platform_admin(p);
+}
+
+bool policy_org_may_update(const struct pol_principal *p, int64_t org_id)
+{
+    return known_user(p) && (is_platform_admin(p) || is_org_admin_of(p, org_id));
+}
+
+bool policy_user_may_read(const struct pol_principal *p, int64_t user_org, int64_t user_id)
+{
+    return known_user(p) &&
+           (p->user_id == user_id || is_org_admin_of(p, user_org) || is_platform_admin(p));
+}
+
+bool policy_user_may_manage(const struct pol_principal *p, int64_t user_org)
+{
+    return known_user(p) && (is_org_admin_of(p, user_org) || is_platform_admin(p));
+}
+
+bool policy_may_grant_roles(const struct pol_principal *p, enum pol_org_type target_org_type,
+                            unsigned roles)
+{
+    if (!known_user(p) || (unsigned)target_org_type >= POL_ORG__COUNT || roles == 0 ||
+        (roles & ~POL_ROLE__ALL) != 0)
+        return false;
+    if (roles & POL_ROLE_ADMIN)
+        return is_platform_admin(p) && target_org_type == POL_ORG_NATIONAL_CENTRE;
+    return is_platform_admin(p) || (p->roles & POL_ROLE_ORG_ADMIN) != 0;
+}
+
+bool policy_token_may_manage(const struct pol_principal *p, int64_t token_user,
+                             int64_t token_user_org)
+{
+    return known_user(p) &&
+           (p->user_id == token_user || is_org_admin_of(p, token_user_org) || is_platform_admin(p));
+}
+
+bool policy_audit_may_read(const struct pol_principal *p, int64_t record_org)
+{
+    return known_user(p) && (is_platform_admin(p) || is_org_admin_of(p, record_org));
+}

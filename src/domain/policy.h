@@ -1,0 +1,178 @@
+/*
+ * policy.h — the one place that decides who may see and change what.
+ *
+ * Every read path (API get/list/count, search, exports, feeds, TAXII) asks this module; no
+ * handler decides visibility on its own. The module is pure: no I/O, no globals, no
+ * allocation except in policy_view(), whose result the caller owns.
+ *
+ * Rules (docs/policy.md explains each with its source in domain.md §6):
+ *
+ * Reading an object with a scope requires ALL of:
+ *   1. every TLP marking in scope->tlp is satisfied (an object with several markings is
+ *      visible only to those cleared for each of them; ntlp == 0 means "unmarked", which is
+ *      treated as RED: deny by default);
+ *   2. the tier audience, when scope->tier != POL_TIER_NONE;
+ *   3. every object-level label in scope->labels is cleared.
+ * The owner organisation (scope->owner_org == p->org_id, p authenticated) may always read its
+ * own object in full.
+ *
+ * TLP audiences (domain.md §6.1), besides the owner and the named additions scope->named
+ * (the sender's explicit widening; an EMPTY list adds nobody — it never means "everyone"):
+ *   RED          : owner and named addressees only; contractors excluded.
+ *   AMBER+STRICT : national centre; ministries, CEPTOARs and operators (core or CI) whose
+ *                  sectors intersect scope->sectors; own staff only (p->contractor excluded,
+ *                  also for named additions).
+ *   AMBER        : as AMBER+STRICT, and contractors under NDA are allowed.
+ *   GREEN        : every CI-related body: national centre, ministry, core/CI operator,
+ *                  CEPTOAR, vendor, vuln intake, coordinator, research. Not foreign
+ *                  governments, not "other", not anonymous (unless named).
+ *   CLEAR        : everyone, anonymous included.
+ *   An empty scope->sectors concerns no sector: at AMBER levels only the national centre,
+ *   the owner and named additions see it.
+ *
+ * Tier audiences (domain.md §6.2):
+ *   COMPREHENSIVE: national centre, designated agencies (p->designated).
+ *   PROVISION    : those, plus ministries, foreign governments and council members.
+ *   PUBLICATION  : everyone.
+ *
+ * Labels (object-level in scope->labels, field-level via policy_view()):
+ *   POL_LABEL_COMMS_INFO        : national centre or designated agency only.
+ *   POL_LABEL_SECRET            : the PROVISION tier audience (never council friends).
+ *   POL_LABEL_SOURCE_IDENTIFYING: owner, national centre, or a named addressee.
+ *
+ * Anonymous principals have user_id == 0 and org_id == 0.
+ */
+#ifndef POLICY_H
+#define POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+enum pol_org_type {
+    POL_ORG_NATIONAL_CENTRE = 0,
+    POL_ORG_MINISTRY,
+    POL_ORG_CORE_OPERATOR, /* 基幹インフラ事業者 */
+    POL_ORG_CI_OPERATOR,   /* 重要インフラ事業者 */
+    POL_ORG_CEPTOAR,
+    POL_ORG_VENDOR,
+    POL_ORG_VULN_INTAKE, /* IPA */
+    POL_ORG_COORDINATOR, /* JPCERT/CC */
+    POL_ORG_RESEARCH,    /* NICT */
+    POL_ORG_FOREIGN_GOV,
+    POL_ORG_OTHER,
+    POL_ORG__COUNT
+};
+
+enum pol_role {
+    POL_ROLE_ADMIN = 1u << 0,     /* platform administration (national centre only) */
+    POL_ROLE_ORG_ADMIN = 1u << 1, /* manages its own organisation's users and tokens */
+    POL_ROLE_ANALYST = 1u << 2,
+    POL_ROLE_REPORTER = 1u << 3,
+    POL_ROLE_VIEWER = 1u << 4,
+};
+#define POL_ROLE__ALL 0x1fu
+#define POL_ROLE__WRITERS (POL_ROLE_ADMIN | POL_ROLE_ORG_ADMIN | POL_ROLE_ANALYST | POL_ROLE_REPORTER)
+
+enum pol_council { POL_COUNCIL_NONE = 0, POL_COUNCIL_FRIEND, POL_COUNCIL_MEMBER };
+
+/* Declared from least to most restrictive, but rules never compare ranks. */
+enum pol_tlp { POL_TLP_CLEAR = 0, POL_TLP_GREEN, POL_TLP_AMBER, POL_TLP_AMBER_STRICT, POL_TLP_RED };
+
+enum pol_tier {
+    POL_TIER_NONE = 0, /* not an analysis product */
+    POL_TIER_COMPREHENSIVE,
+    POL_TIER_PROVISION,
+    POL_TIER_PUBLICATION
+};
+
+enum pol_label {
+    POL_LABEL_SECRET = 1u << 0,
+    POL_LABEL_COMMS_INFO = 1u << 1,
+    POL_LABEL_SOURCE_IDENTIFYING = 1u << 2,
+};
+#define POL_LABEL__ALL 0x7u
+
+struct pol_principal {
+    int64_t user_id; /* 0: anonymous */
+    int64_t org_id;  /* 0: anonymous */
+    enum pol_org_type org_type;
+    uint64_t sectors; /* bit i = sector index i of the reference data; a ministry's covered sectors */
+    enum pol_council council;
+    bool designated; /* designated agency: may receive the comprehensive tier */
+    bool contractor; /* consultant/contractor under NDA, not the organisation's own staff */
+    unsigned roles;  /* effective enum pol_role bits (a token's roles ∩ its user's roles) */
+};
+
+#define POL_MAX_MARKINGS 4
+
+struct pol_scope {
+    int64_t owner_org;
+    uint64_t sectors; /* the directly concerned sectors */
+    enum pol_tlp tlp[POL_MAX_MARKINGS];
+    size_t ntlp;
+    enum pol_tier tier;
+    const int64_t *named; /* borrowed: organisations explicitly added (addressees) */
+    size_t nnamed;
+    unsigned labels; /* enum pol_label bits on the object as a whole */
+};
+
+/* Parsing and naming. *_parse return 0 and set *out, or RK_EINVAL for an unknown name.
+ * Names: org types as in the API ("national_centre", "ministry", "core_operator",
+ * "ci_operator", "ceptoar", "vendor", "vuln_intake", "coordinator", "research",
+ * "foreign_government", "other"); roles "admin", "org_admin", "analyst", "reporter", "viewer";
+ * council "none", "friend", "member"; TLP "TLP:CLEAR", "TLP:GREEN", "TLP:AMBER",
+ * "TLP:AMBER+STRICT", "TLP:RED" (case-sensitive, exactly as TLP 2.0 writes them);
+ * tiers "none", "comprehensive", "provision", "publication"; labels "secret", "comms_info",
+ * "source_identifying". Returned names are static strings. */
+int policy_org_type_parse(const char *s, enum pol_org_type *out);
+const char *policy_org_type_name(enum pol_org_type t);
+int policy_role_parse(const char *s, enum pol_role *out);
+const char *policy_role_name(enum pol_role r);
+int policy_council_parse(const char *s, enum pol_council *out);
+const char *policy_council_name(enum pol_council c);
+int policy_tlp_parse(const char *s, enum pol_tlp *out);
+const char *policy_tlp_name(enum pol_tlp t);
+const char *policy_tlp_name_ja(enum pol_tlp t); /* e.g. "特定分野・組織内関係者限り" */
+int policy_tier_parse(const char *s, enum pol_tier *out);
+const char *policy_tier_name(enum pol_tier t);
+int policy_label_parse(const char *s, enum pol_label *out);
+const char *policy_label_name(enum pol_label l);
+
+/* Objects with a scope (reports, products, advisories, ...). */
+bool policy_may_read(const struct pol_principal *p, const struct pol_scope *s);
+/* Write: an authenticated principal with a writer role in the owner organisation. */
+bool policy_may_write(const struct pol_principal *p, const struct pol_scope *s);
+/* May p see a field carrying `labels` inside an object it may read? */
+bool policy_field_visible(const struct pol_principal *p, const struct pol_scope *s,
+                          unsigned labels);
+
+/*
+ * The redacted view of `obj` for p. `field_labels` (may be NULL) maps RFC 6901 JSON Pointers
+ * inside obj to arrays of label names, e.g. {"/overview": ["secret"], "/iocs/2": ["comms_info"]}.
+ * Returns RK_OK and sets *out to a new deep copy without the fields p may not see (caller
+ * owns it, json_decref), RK_ENOTFOUND if p may not read the object at all (callers must
+ * answer as if it did not exist), RK_EINVAL for a malformed label map, RK_ENOMEM.
+ * Removing an array element removes it from the copy (later indexes shift).
+ */
+int policy_view(const struct pol_principal *p, const struct pol_scope *s, const json_t *obj,
+                const json_t *field_labels, json_t **out);
+
+/* Foundation records: organisations, users, tokens, audit. */
+bool policy_org_may_read(const struct pol_principal *p, int64_t org_id);         /* directory */
+bool policy_org_may_read_details(const struct pol_principal *p, int64_t org_id); /* council record */
+bool policy_org_may_create(const struct pol_principal *p);
+bool policy_org_may_update(const struct pol_principal *p, int64_t org_id);
+bool policy_user_may_read(const struct pol_principal *p, int64_t user_org, int64_t user_id);
+bool policy_user_may_manage(const struct pol_principal *p, int64_t user_org);
+/* May p give a user of an organisation of type `target_org_type` these roles? Only a platform
+ * admin may grant admin, and admin only to national-centre users. */
+bool policy_may_grant_roles(const struct pol_principal *p, enum pol_org_type target_org_type,
+                            unsigned roles);
+bool policy_token_may_manage(const struct pol_principal *p, int64_t token_user,
+                             int64_t token_user_org);
+bool policy_audit_may_read(const struct pol_principal *p, int64_t record_org);
+
+#endif
