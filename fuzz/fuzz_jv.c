@@ -20,21 +20,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_MAX_DEPTH 32
 
 static const char *const org_kinds[] = {
-    "national_centre", "ministry", "core_operator", "ci_operator", "ceptoar", "vendor",
-    "vuln_intake",     "coordinator", "research",   "foreign_government", "other", NULL};
-static const char *const sector_names[] = {
-    "information_communication", "finance", "aviation", "airport", "railway", "electricity",
-    "gas", "government", "medical", "water", "logistics", "chemical", "credit_card",
-    "petroleum", "port", NULL};
-static const char *const tlp_levels[] = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED",
-                                         NULL};
+    "national_centre", "ministry",    "core_operator", "ci_operator",        "ceptoar", "vendor",
+    "vuln_intake",     "coordinator", "research",      "foreign_government", "other",   NULL};
+static const char *const sector_names[] = {"information_communication",
+                                           "finance",
+                                           "aviation",
+                                           "airport",
+                                           "railway",
+                                           "electricity",
+                                           "gas",
+                                           "government",
+                                           "medical",
+                                           "water",
+                                           "logistics",
+                                           "chemical",
+                                           "credit_card",
+                                           "petroleum",
+                                           "port",
+                                           NULL};
+static const char *const tlp_levels[] = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED", NULL};
 
 static const struct jv_field sector_item = {.type = JV_STRING, .enum_values = sector_names};
 static const struct jv_field tag_item = {
     .type = JV_STRING, .min_len = 1, .max_len = 32, .format = JV_FMT_IDENT};
 
 static const struct jv_field contact_fields[] = {
-    {.name = "name", .type = JV_STRING, .flags = JV_REQUIRED, .min_len = 1, .max_len = 100,
+    {.name = "name",
+     .type = JV_STRING,
+     .flags = JV_REQUIRED,
+     .min_len = 1,
+     .max_len = 100,
      .format = JV_FMT_NO_CONTROL},
     {.name = "email", .type = JV_STRING, .flags = JV_REQUIRED, .format = JV_FMT_EMAIL},
     {.name = "phone", .type = JV_STRING, .flags = JV_NULLABLE, .format = JV_FMT_PHONE},
@@ -42,20 +57,29 @@ static const struct jv_field contact_fields[] = {
 };
 
 static const struct jv_field org_fields[] = {
-    {.name = "name", .type = JV_STRING, .flags = JV_REQUIRED, .min_len = 1, .max_len = 200,
+    {.name = "name",
+     .type = JV_STRING,
+     .flags = JV_REQUIRED,
+     .min_len = 1,
+     .max_len = 200,
      .format = JV_FMT_NO_CONTROL},
     {.name = "slug", .type = JV_STRING, .flags = JV_REQUIRED, .format = JV_FMT_IDENT},
     {.name = "kind", .type = JV_STRING, .flags = JV_REQUIRED, .enum_values = org_kinds},
-    {.name = "corporate_number", .type = JV_STRING, .flags = JV_NULLABLE,
-     .format = JV_FMT_CORPNUM},
-    {.name = "sectors", .type = JV_ARRAY, .flags = JV_UNIQUE, .max_len = 20,
-     .items = &sector_item},
+    {.name = "corporate_number", .type = JV_STRING, .flags = JV_NULLABLE, .format = JV_FMT_CORPNUM},
+    {.name = "sectors", .type = JV_ARRAY, .flags = JV_UNIQUE, .max_len = 20, .items = &sector_item},
     {.name = "tags", .type = JV_ARRAY, .flags = JV_UNIQUE, .items = &tag_item},
-    {.name = "contact", .type = JV_OBJECT, .flags = JV_REQUIRED, .fields = contact_fields,
+    {.name = "contact",
+     .type = JV_OBJECT,
+     .flags = JV_REQUIRED,
+     .fields = contact_fields,
      .nfields = sizeof contact_fields / sizeof contact_fields[0]},
     {.name = "founded", .type = JV_STRING, .format = JV_FMT_DATE},
     {.name = "staff_count", .type = JV_INTEGER, .has_range = true, .min = 0, .max = 1000000},
-    {.name = "tier", .type = JV_INTEGER, .flags = JV_NULLABLE, .has_range = true, .min = 1,
+    {.name = "tier",
+     .type = JV_INTEGER,
+     .flags = JV_NULLABLE,
+     .has_range = true,
+     .min = 1,
      .max = 3},
     {.name = "designated", .type = JV_BOOLEAN},
     {.name = "default_tlp", .type = JV_STRING, .enum_values = tlp_levels},
@@ -77,13 +101,11 @@ static void check_errors(const struct jv_errors *errs, int rc)
         if (!e->rule || strnlen(e->pointer, sizeof e->pointer) == sizeof e->pointer ||
             strnlen(e->message, sizeof e->message) == sizeof e->message)
             __builtin_trap();
-        if (e->pointer[0] != '\0' && e->pointer[0] != '/')
-            __builtin_trap();
+        if (e->pointer[0] != '\0' && e->pointer[0] != '/') __builtin_trap();
         /* Pointers and messages are sent back inside JSON, so they must be valid UTF-8. */
         json_t *p = json_string(e->pointer);
         json_t *m = json_string(e->message);
-        if (!p || !m)
-            __builtin_trap();
+        if (!p || !m) __builtin_trap();
         json_decref(p);
         json_decref(m);
     }
@@ -94,20 +116,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct jv_errors errs;
     int rc = jv_scan((const char *)data, size, FUZZ_MAX_DEPTH, &errs);
     if (rc != RK_OK) {
-        if (rc != RK_ELIMIT || errs.n != 1)
-            __builtin_trap();
+        if (rc != RK_ELIMIT || errs.n != 1) __builtin_trap();
         return 0;
     }
-    json_error_t jerr;
-    json_t *doc = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc)
-        return 0;
-    rc = jv_validate(doc, &org_create, &errs);
-    check_errors(&errs, rc);
-
-    /* The format checks are also exposed for direct use: feed them the raw bytes. */
+    /* The format checks are also exposed for direct use (CLI input): feed them the raw
+     * bytes too, so inputs that are not JSON still exercise them. */
     for (int f = JV_FMT_NONE; f <= JV_FMT_NO_CONTROL; f++)
         (void)jv_check_format((enum jv_format)f, (const char *)data, size);
+
+    json_error_t jerr;
+    json_t *doc = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc) return 0;
+    rc = jv_validate(doc, &org_create, &errs);
+    check_errors(&errs, rc);
     json_decref(doc);
     return 0;
 }

@@ -18,14 +18,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int read_file(const char *path, uint8_t **out, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
+    if (!f) return -1;
     size_t cap = 4096, n = 0;
     uint8_t *buf = malloc(cap);
     while (buf) {
         n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
+        if (n < cap) break;
         uint8_t *bigger = realloc(buf, cap * 2);
         if (!bigger) {
             free(buf);

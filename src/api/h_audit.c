@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-static const char *const list_params[] = {"limit", "after", "org_id", "user_id", "action", NULL};
 
 struct audit_list_ctx {
     struct req *r;
@@ -31,15 +30,15 @@ static bool audit_cb(const struct audit_rec *a, void *vctx)
 void h_audit_list(struct req *r)
 {
     long long limit, after, org_id, user_id;
-    if (!http_query_check(r, list_params) ||
-        !http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
+    if (!http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
         !http_query_int(r, "after", 0, INT64_MAX, 0, &after) ||
         !http_query_int(r, "org_id", 0, INT64_MAX, 0, &org_id) ||
         !http_query_int(r, "user_id", 0, INT64_MAX, 0, &user_id))
         return;
     const char *action = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "action");
     if (action && (strlen(action) == 0 || strlen(action) > 47)) {
-        http_problem_field(r, 400, "validation", "/query/action", "max_length",
+        http_problem_field(r, 400, "validation", "/query/action",
+                           strlen(action) == 0 ? "min_length" : "max_length",
                            "must be 1 to 47 characters");
         return;
     }

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const list_params[] = {"limit", "after", NULL};
-
 /* Applies the request's fields to o (create: o is zeroed; update: o holds the stored record).
  * Cross-field rules the schema table cannot express are checked here. */
 int api_org_apply(const struct app *app, const json_t *j, struct org_rec *o, bool create,
@@ -194,8 +192,7 @@ static bool org_list_cb(const struct org_rec *o, void *vctx)
 void h_orgs_list(struct req *r)
 {
     long long limit, after;
-    if (!http_query_check(r, list_params) ||
-        !http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
+    if (!http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
         !http_query_int(r, "after", 0, INT64_MAX, 0, &after))
         return;
     struct org_list_ctx c = {.r = r, .items = json_array(), .limit = limit};

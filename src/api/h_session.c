@@ -3,7 +3,9 @@
  *
  * Login is throttled per client address (in memory) and per account (a durable failure
  * counter that locks the account for cfg.login_lock_ms after cfg.login_max_failures). An
- * unknown username costs the same argon2id work as a wrong password and is answered the same.
+ * unknown username costs the same argon2id work as a wrong password and is answered the same,
+ * lock-out included: failures for an unknown name are counted in memory and "lock" it after
+ * the same number of tries, so a 423 does not reveal that an account exists.
  * The session id travels only in an HttpOnly, SameSite=Strict cookie; the CSRF token returned
  * in the body must accompany every cookie-authenticated write (X-CSRF-Token).
  */
@@ -93,6 +95,14 @@ void h_login(struct req *r)
         return;
     }
     bool ok = auth_password_verify(found ? u.pw_hash : NULL, password) && found && !u.disabled;
+    if (!found && !auth_throttle_allow(app->ghost_lock, username, now)) {
+        http_problem(r, 423, "locked", "Account temporarily locked",
+                     "Too many failed logins. Try again later.", NULL);
+        char ra[32];
+        snprintf(ra, sizeof ra, "%lld", (long long)(app->cfg.login_lock_ms / 1000));
+        MHD_add_response_header(r->resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+        return;
+    }
     struct store_write *w = calloc(1, sizeof *w);
     if (!w) {
         http_problem_rc(r, RK_ENOMEM, NULL);
@@ -137,7 +147,7 @@ void h_logout(struct req *r)
         return;
     }
     if (!r->auth.session_id) {
-        http_problem_field(r, 422, "validation", "/headers/Authorization", "session_only",
+        http_problem_field(r, 403, "forbidden", "/headers/Authorization", "session_only",
                            "a bearer token is not a session: revoke it with DELETE "
                            "/api/v1/tokens/{id}");
         return;
@@ -193,10 +203,10 @@ void h_me_password(struct req *r)
         http_problem_rc(r, RK_ENOMEM, NULL);
         return;
     }
-    if (auth_password_hash(nw, w->user.pw_hash, sizeof w->user.pw_hash) != RK_OK) {
+    int hrc = auth_password_hash(nw, w->user.pw_hash, sizeof w->user.pw_hash);
+    if (hrc != RK_OK) {
         free(w);
-        http_problem_field(r, 422, "validation", "/new_password", "min_length",
-                           "must be 12 to 256 bytes");
+        http_problem_rc(r, hrc == RK_EINVAL ? RK_EIO : hrc, NULL); /* schema already checked */
         return;
     }
     w->target_id = u.id;

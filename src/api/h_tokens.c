@@ -10,8 +10,6 @@
 
 #include "auth/auth.h"
 
-static const char *const list_params[] = {"limit", "after", NULL};
-
 void h_tokens_create(struct req *r)
 {
     if (r->w && atomic_load(&r->w_done)) {
@@ -116,8 +114,7 @@ static bool token_list_cb(const struct token_rec *t, void *vctx)
 void h_tokens_list(struct req *r)
 {
     long long limit, after;
-    if (!http_query_check(r, list_params) ||
-        !http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
+    if (!http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
         !http_query_int(r, "after", 0, INT64_MAX, 0, &after))
         return;
     int64_t user = 0, org = 0;

@@ -10,8 +10,6 @@
 
 #include "auth/auth.h"
 
-static const char *const list_params[] = {"limit", "after", "org_id", NULL};
-
 static void user_write_finish(struct req *r, unsigned status)
 {
     struct user_rec u;
@@ -37,10 +35,18 @@ void h_users_create(struct req *r)
     }
     int64_t org_id = json_integer_value(json_object_get(r->json, "org_id"));
     struct org_rec org;
-    if (!policy_user_may_manage(&r->who, org_id) ||
-        r->app->store->ops->org_get(r->app->store, org_id, &org) != RK_OK) {
+    if (!policy_user_may_manage(&r->who, org_id)) {
         http_problem_field(r, 403, "forbidden", "/org_id", "not_manager",
                            "you may not add users to this organisation");
+        return;
+    }
+    int orc = r->app->store->ops->org_get(r->app->store, org_id, &org);
+    if (orc != RK_OK) {
+        if (orc == RK_ENOTFOUND)
+            http_problem_field(r, 422, "validation", "/org_id", "exists",
+                               "no organisation has this id");
+        else
+            http_problem_rc(r, orc, NULL);
         return;
     }
     unsigned roles = roles_from_json(json_object_get(r->json, "roles"));
@@ -60,11 +66,11 @@ void h_users_create(struct req *r)
     json_copy_str(r->json, "username", w->user.username, sizeof w->user.username);
     json_copy_str(r->json, "display_name", w->user.display_name, sizeof w->user.display_name);
     w->user.contractor = json_is_true(json_object_get(r->json, "contractor"));
-    if (auth_password_hash(json_string_value(json_object_get(r->json, "password")),
-                           w->user.pw_hash, sizeof w->user.pw_hash) != RK_OK) {
+    int hrc = auth_password_hash(json_string_value(json_object_get(r->json, "password")),
+                                 w->user.pw_hash, sizeof w->user.pw_hash);
+    if (hrc != RK_OK) {
         free(w);
-        http_problem_field(r, 422, "validation", "/password", "min_length",
-                           "must be 12 to 256 bytes");
+        http_problem_rc(r, hrc == RK_EINVAL ? RK_EIO : hrc, NULL); /* schema already checked */
         return;
     }
     http_submit(r, w);
@@ -100,6 +106,13 @@ void h_users_update(struct req *r)
             return;
         }
         u.roles = bits;
+    }
+    const json_t *dis = json_object_get(r->json, "disabled");
+    if ((u.roles & POL_ROLE_ADMIN) && dis && json_is_true(dis) != u.disabled &&
+        !policy_may_grant_roles(&r->who, org.type, POL_ROLE_ADMIN)) {
+        http_problem_field(r, 403, "forbidden", "/disabled", "not_grantable",
+                           "only a platform admin may disable or re-enable a platform admin");
+        return;
     }
     json_copy_str(r->json, "display_name", u.display_name, sizeof u.display_name);
     if (json_object_get(r->json, "contractor"))
@@ -154,8 +167,7 @@ static bool user_list_cb(const struct user_rec *u, void *vctx)
 void h_users_list(struct req *r)
 {
     long long limit, after, org_id;
-    if (!http_query_check(r, list_params) ||
-        !http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
+    if (!http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
         !http_query_int(r, "after", 0, INT64_MAX, 0, &after) ||
         !http_query_int(r, "org_id", 0, INT64_MAX, 0, &org_id))
         return;

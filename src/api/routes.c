@@ -5,13 +5,12 @@
  */
 #include "api/api.h"
 
-static const char *const org_types[] = {"national_centre", "ministry",    "core_operator",
-                                        "ci_operator",     "ceptoar",     "vendor",
-                                        "vuln_intake",     "coordinator", "research",
-                                        "foreign_government", "other",    NULL};
+static const char *const org_types[] = {
+    "national_centre", "ministry",    "core_operator", "ci_operator",        "ceptoar", "vendor",
+    "vuln_intake",     "coordinator", "research",      "foreign_government", "other",   NULL};
 static const char *const councils[] = {"none", "friend", "member", NULL};
-static const char *const role_names[] = {"admin", "org_admin", "analyst", "reporter", "viewer",
-                                         NULL};
+static const char *const role_names[] = {"admin",    "org_admin", "analyst",
+                                         "reporter", "viewer",    NULL};
 
 static const struct jv_field sector_item = {.type = JV_STRING, .max_len = 32};
 static const struct jv_field role_item = {.type = JV_STRING, .enum_values = role_names};
@@ -25,20 +24,35 @@ static const struct jv_field login_schema = {
 
 #define ORG_COMMON_FIELDS                                                                          \
     {.name = "name_en", .type = JV_STRING, .max_len = 200, .format = JV_FMT_NO_CONTROL},           \
-    {.name = "corporate_number", .type = JV_STRING, .flags = JV_NULLABLE,                          \
-     .format = JV_FMT_CORPNUM},                                                                    \
-    {.name = "sectors", .type = JV_ARRAY, .flags = JV_UNIQUE, .max_len = 64,                       \
-     .items = &sector_item},                                                                       \
-    {.name = "council", .type = JV_STRING, .enum_values = councils},                               \
-    {.name = "council_consent_date", .type = JV_STRING, .flags = JV_NULLABLE,                      \
-     .format = JV_FMT_DATE},                                                                       \
-    {.name = "confidentiality_agreement", .type = JV_STRING, .flags = JV_NULLABLE,                 \
-     .max_len = 2000},                                                                             \
-    {.name = "designated", .type = JV_BOOLEAN}
+        {.name = "corporate_number",                                                               \
+         .type = JV_STRING,                                                                        \
+         .flags = JV_NULLABLE,                                                                     \
+         .format = JV_FMT_CORPNUM},                                                                \
+        {.name = "sectors",                                                                        \
+         .type = JV_ARRAY,                                                                         \
+         .flags = JV_UNIQUE,                                                                       \
+         .max_len = 64,                                                                            \
+         .items = &sector_item},                                                                   \
+        {.name = "council", .type = JV_STRING, .enum_values = councils},                           \
+        {.name = "council_consent_date",                                                           \
+         .type = JV_STRING,                                                                        \
+         .flags = JV_NULLABLE,                                                                     \
+         .format = JV_FMT_DATE},                                                                   \
+        {.name = "confidentiality_agreement",                                                      \
+         .type = JV_STRING,                                                                        \
+         .flags = JV_NULLABLE,                                                                     \
+         .max_len = 2000},                                                                         \
+    {                                                                                              \
+        .name = "designated", .type = JV_BOOLEAN                                                   \
+    }
 
 static const struct jv_field org_create_fields[] = {
     {.name = "type", .type = JV_STRING, .flags = JV_REQUIRED, .enum_values = org_types},
-    {.name = "name_ja", .type = JV_STRING, .flags = JV_REQUIRED, .min_len = 1, .max_len = 200,
+    {.name = "name_ja",
+     .type = JV_STRING,
+     .flags = JV_REQUIRED,
+     .min_len = 1,
+     .max_len = 200,
      .format = JV_FMT_NO_CONTROL},
     {.name = "ministry", .type = JV_STRING, .max_len = 32, .format = JV_FMT_IDENT},
     ORG_COMMON_FIELDS,
@@ -47,7 +61,10 @@ const struct jv_field api_org_create_schema = {
     .type = JV_OBJECT, .fields = org_create_fields, .nfields = RK_ARRAY_LEN(org_create_fields)};
 
 static const struct jv_field org_update_fields[] = {
-    {.name = "name_ja", .type = JV_STRING, .min_len = 1, .max_len = 200,
+    {.name = "name_ja",
+     .type = JV_STRING,
+     .min_len = 1,
+     .max_len = 200,
      .format = JV_FMT_NO_CONTROL},
     {.name = "version", .type = JV_INTEGER, .has_range = true, .min = 1, .max = INT32_MAX},
     ORG_COMMON_FIELDS,
@@ -56,23 +73,42 @@ static const struct jv_field org_update_schema = {
     .type = JV_OBJECT, .fields = org_update_fields, .nfields = RK_ARRAY_LEN(org_update_fields)};
 
 static const struct jv_field user_create_fields[] = {
-    {.name = "org_id", .type = JV_INTEGER, .flags = JV_REQUIRED, .has_range = true, .min = 1,
+    {.name = "org_id",
+     .type = JV_INTEGER,
+     .flags = JV_REQUIRED,
+     .has_range = true,
+     .min = 1,
      .max = INT64_MAX},
     {.name = "username", .type = JV_STRING, .flags = JV_REQUIRED, .format = JV_FMT_IDENT},
-    {.name = "display_name", .type = JV_STRING, .flags = JV_REQUIRED, .min_len = 1,
-     .max_len = 200, .format = JV_FMT_NO_CONTROL},
+    {.name = "display_name",
+     .type = JV_STRING,
+     .flags = JV_REQUIRED,
+     .min_len = 1,
+     .max_len = 200,
+     .format = JV_FMT_NO_CONTROL},
     {.name = "password", .type = JV_STRING, .flags = JV_REQUIRED, .min_len = 12, .max_len = 256},
-    {.name = "roles", .type = JV_ARRAY, .flags = JV_REQUIRED | JV_UNIQUE, .min_len = 1,
-     .max_len = 5, .items = &role_item},
+    {.name = "roles",
+     .type = JV_ARRAY,
+     .flags = JV_REQUIRED | JV_UNIQUE,
+     .min_len = 1,
+     .max_len = 5,
+     .items = &role_item},
     {.name = "contractor", .type = JV_BOOLEAN},
 };
 const struct jv_field api_user_create_schema = {
     .type = JV_OBJECT, .fields = user_create_fields, .nfields = RK_ARRAY_LEN(user_create_fields)};
 
 static const struct jv_field user_update_fields[] = {
-    {.name = "display_name", .type = JV_STRING, .min_len = 1, .max_len = 200,
+    {.name = "display_name",
+     .type = JV_STRING,
+     .min_len = 1,
+     .max_len = 200,
      .format = JV_FMT_NO_CONTROL},
-    {.name = "roles", .type = JV_ARRAY, .flags = JV_UNIQUE, .min_len = 1, .max_len = 5,
+    {.name = "roles",
+     .type = JV_ARRAY,
+     .flags = JV_UNIQUE,
+     .min_len = 1,
+     .max_len = 5,
      .items = &role_item},
     {.name = "contractor", .type = JV_BOOLEAN},
     {.name = "disabled", .type = JV_BOOLEAN},
@@ -81,49 +117,72 @@ static const struct jv_field user_update_schema = {
     .type = JV_OBJECT, .fields = user_update_fields, .nfields = RK_ARRAY_LEN(user_update_fields)};
 
 static const struct jv_field password_fields[] = {
-    {.name = "current_password", .type = JV_STRING, .flags = JV_REQUIRED, .min_len = 1,
+    {.name = "current_password",
+     .type = JV_STRING,
+     .flags = JV_REQUIRED,
+     .min_len = 1,
      .max_len = 256},
-    {.name = "new_password", .type = JV_STRING, .flags = JV_REQUIRED, .min_len = 12,
+    {.name = "new_password",
+     .type = JV_STRING,
+     .flags = JV_REQUIRED,
+     .min_len = 12,
      .max_len = 256},
 };
 static const struct jv_field password_schema = {
     .type = JV_OBJECT, .fields = password_fields, .nfields = RK_ARRAY_LEN(password_fields)};
 
 static const struct jv_field token_fields[] = {
-    {.name = "name", .type = JV_STRING, .flags = JV_REQUIRED, .min_len = 1, .max_len = 200,
+    {.name = "name",
+     .type = JV_STRING,
+     .flags = JV_REQUIRED,
+     .min_len = 1,
+     .max_len = 200,
      .format = JV_FMT_NO_CONTROL},
-    {.name = "roles", .type = JV_ARRAY, .flags = JV_REQUIRED | JV_UNIQUE, .min_len = 1,
-     .max_len = 5, .items = &role_item},
-    {.name = "expires_in_days", .type = JV_INTEGER, .flags = JV_REQUIRED, .has_range = true,
-     .min = 1, .max = 366},
+    {.name = "roles",
+     .type = JV_ARRAY,
+     .flags = JV_REQUIRED | JV_UNIQUE,
+     .min_len = 1,
+     .max_len = 5,
+     .items = &role_item},
+    {.name = "expires_in_days",
+     .type = JV_INTEGER,
+     .flags = JV_REQUIRED,
+     .has_range = true,
+     .min = 1,
+     .max = 366},
 };
 const struct jv_field api_token_schema = {
     .type = JV_OBJECT, .fields = token_fields, .nfields = RK_ARRAY_LEN(token_fields)};
+
+static const char *const q_list[] = {"limit", "after", NULL};
+static const char *const q_users[] = {"limit", "after", "org_id", NULL};
+static const char *const q_audit[] = {"limit", "after", "org_id", "user_id", "action", NULL};
 
 #define ANY 0u
 #define ADMINS (POL_ROLE_ADMIN | POL_ROLE_ORG_ADMIN)
 
 const struct route http_routes[] = {
-    {"GET", "/healthz", h_healthz, ROUTE_PUBLIC | ROUTE_RAW, ANY, NULL},
-    {"GET", "/readyz", h_readyz, ROUTE_PUBLIC | ROUTE_RAW, ANY, NULL},
-    {"GET", "/metrics", h_metrics, ROUTE_PUBLIC | ROUTE_RAW, ANY, NULL},
-    {"GET", "/api/openapi.json", h_openapi, ROUTE_PUBLIC, ANY, NULL},
-    {"GET", "/api/v1/reference", h_reference, 0, ANY, NULL},
-    {"POST", "/api/v1/session", h_login, ROUTE_PUBLIC | ROUTE_BODY, ANY, &login_schema},
-    {"DELETE", "/api/v1/session", h_logout, 0, ANY, NULL},
-    {"GET", "/api/v1/me", h_me, 0, ANY, NULL},
-    {"POST", "/api/v1/me/password", h_me_password, ROUTE_BODY, ANY, &password_schema},
-    {"GET", "/api/v1/orgs", h_orgs_list, 0, ANY, NULL},
-    {"POST", "/api/v1/orgs", h_orgs_create, ROUTE_BODY, POL_ROLE_ADMIN, &api_org_create_schema},
-    {"GET", "/api/v1/orgs/{id}", h_orgs_get, 0, ANY, NULL},
-    {"PATCH", "/api/v1/orgs/{id}", h_orgs_update, ROUTE_BODY, ADMINS, &org_update_schema},
-    {"GET", "/api/v1/users", h_users_list, 0, ANY, NULL},
-    {"POST", "/api/v1/users", h_users_create, ROUTE_BODY, ADMINS, &api_user_create_schema},
-    {"GET", "/api/v1/users/{id}", h_users_get, 0, ANY, NULL},
-    {"PATCH", "/api/v1/users/{id}", h_users_update, ROUTE_BODY, ADMINS, &user_update_schema},
-    {"GET", "/api/v1/tokens", h_tokens_list, 0, ANY, NULL},
-    {"POST", "/api/v1/tokens", h_tokens_create, ROUTE_BODY, ANY, &api_token_schema},
-    {"DELETE", "/api/v1/tokens/{id}", h_tokens_revoke, 0, ANY, NULL},
-    {"GET", "/api/v1/audit", h_audit_list, 0, ADMINS, NULL},
+    {"GET", "/healthz", h_healthz, ROUTE_PUBLIC | ROUTE_RAW, ANY, NULL, NULL},
+    {"GET", "/readyz", h_readyz, ROUTE_PUBLIC | ROUTE_RAW, ANY, NULL, NULL},
+    {"GET", "/metrics", h_metrics, ROUTE_PUBLIC | ROUTE_RAW, ANY, NULL, NULL},
+    {"GET", "/api/openapi.json", h_openapi, ROUTE_PUBLIC, ANY, NULL, NULL},
+    {"GET", "/api/v1/reference", h_reference, 0, ANY, NULL, NULL},
+    {"POST", "/api/v1/session", h_login, ROUTE_PUBLIC | ROUTE_BODY, ANY, &login_schema, NULL},
+    {"DELETE", "/api/v1/session", h_logout, 0, ANY, NULL, NULL},
+    {"GET", "/api/v1/me", h_me, 0, ANY, NULL, NULL},
+    {"POST", "/api/v1/me/password", h_me_password, ROUTE_BODY, ANY, &password_schema, NULL},
+    {"GET", "/api/v1/orgs", h_orgs_list, 0, ANY, NULL, q_list},
+    {"POST", "/api/v1/orgs", h_orgs_create, ROUTE_BODY, POL_ROLE_ADMIN, &api_org_create_schema,
+     NULL},
+    {"GET", "/api/v1/orgs/{id}", h_orgs_get, 0, ANY, NULL, NULL},
+    {"PATCH", "/api/v1/orgs/{id}", h_orgs_update, ROUTE_BODY, ADMINS, &org_update_schema, NULL},
+    {"GET", "/api/v1/users", h_users_list, 0, ANY, NULL, q_users},
+    {"POST", "/api/v1/users", h_users_create, ROUTE_BODY, ADMINS, &api_user_create_schema, NULL},
+    {"GET", "/api/v1/users/{id}", h_users_get, 0, ANY, NULL, NULL},
+    {"PATCH", "/api/v1/users/{id}", h_users_update, ROUTE_BODY, ADMINS, &user_update_schema, NULL},
+    {"GET", "/api/v1/tokens", h_tokens_list, 0, ANY, NULL, q_list},
+    {"POST", "/api/v1/tokens", h_tokens_create, ROUTE_BODY, ANY, &api_token_schema, NULL},
+    {"DELETE", "/api/v1/tokens/{id}", h_tokens_revoke, 0, ANY, NULL, NULL},
+    {"GET", "/api/v1/audit", h_audit_list, 0, ADMINS, NULL, q_audit},
 };
 const size_t http_nroutes = RK_ARRAY_LEN(http_routes);

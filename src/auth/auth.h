@@ -17,10 +17,11 @@
 #define AUTH_HASH_LEN crypto_generichash_BYTES
 #define AUTH_SECRET_MAX 64 /* "rk_" + 43 base64url chars + NUL fits */
 #define AUTH_PASSWORD_MIN 12
-#define AUTH_PASSWORD_MAX 256
+#define AUTH_PASSWORD_MAX 1024 /* bytes: the API allows 256 code points of UTF-8 */
 
 /* Hashes a password into out (NUL-terminated, < cap). Returns RK_OK, RK_EINVAL (length
- * outside AUTH_PASSWORD_MIN..MAX bytes) or RK_ENOMEM. */
+ * outside AUTH_PASSWORD_MIN..MAX bytes; the API's schemas bound code points, 12..256) or
+ * RK_ENOMEM (argon2id could not get its memory). */
 int auth_password_hash(const char *pw, char *out, size_t cap);
 
 /* True when pw matches hash. With hash == NULL it verifies against a fixed dummy hash, so an

@@ -92,11 +92,13 @@ void app_close(struct app *app)
     json_decref(app->openapi);
     metrics_free(app->metrics);
     auth_throttle_free(app->throttle);
+    auth_throttle_free(app->ghost_lock);
     app->store = NULL;
     app->rd = NULL;
     app->openapi = NULL;
     app->metrics = NULL;
     app->throttle = NULL;
+    app->ghost_lock = NULL;
 }
 
 static bool any_org(const struct org_rec *o, void *ctx)
@@ -234,6 +236,10 @@ static void serve_usage(FILE *f)
             "  --log FILE           request log, one JSON line per request ('-' = stderr,\n"
             "                       'off' = none; RENKEI_LOG, default stderr)\n"
             "  --secure-cookies     mark session cookies Secure (set when behind TLS)\n"
+            "  --login-rate N       login attempts per client address per minute (default 30)\n"
+            "  --login-failures N   failed logins before an account locks (default 5)\n"
+            "  --lock-minutes N     how long a locked account stays locked (default 15)\n"
+            "  --session-hours N    session lifetime (default 8)\n"
             "  --demo               load data/demo.json into an empty store first\n"
             "  -h, --help           this text\n\n"
             "Exit codes: 0 clean stop (SIGTERM/SIGINT), 1 runtime failure, 2 bad usage.\n");
@@ -276,6 +282,10 @@ int app_serve_main(int argc, char **argv)
         {"max-body", required_argument, NULL, 'b'}, {"timeout", required_argument, NULL, 'T'},
         {"log", required_argument, NULL, 'L'},     {"secure-cookies", no_argument, NULL, 's'},
         {"demo", no_argument, NULL, 'x'},          {"help", no_argument, NULL, 'h'},
+        {"login-rate", required_argument, NULL, 'R'},
+        {"login-failures", required_argument, NULL, 'F'},
+        {"lock-minutes", required_argument, NULL, 'K'},
+        {"session-hours", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -307,6 +317,26 @@ int app_serve_main(int argc, char **argv)
             app.cfg.conn_timeout_s = (unsigned)n;
             break;
         case 'L': log_path = optarg; break;
+        case 'R':
+            if (!parse_uint(optarg, 1000000, &n) || n == 0)
+                goto usage;
+            app.cfg.login_per_ip_per_min = (unsigned)n;
+            break;
+        case 'F':
+            if (!parse_uint(optarg, 1000, &n) || n == 0)
+                goto usage;
+            app.cfg.login_max_failures = (int)n;
+            break;
+        case 'K':
+            if (!parse_uint(optarg, 7 * 24 * 60, &n) || n == 0)
+                goto usage;
+            app.cfg.login_lock_ms = (int64_t)n * 60 * 1000;
+            break;
+        case 'S':
+            if (!parse_uint(optarg, 24 * 30, &n) || n == 0)
+                goto usage;
+            app.cfg.session_ttl_ms = (int64_t)n * 3600 * 1000;
+            break;
         case 's': app.cfg.secure_cookies = true; break;
         case 'x': demo = true; break;
         case 'h': serve_usage(stdout); return EXIT_OK;
@@ -344,7 +374,9 @@ int app_serve_main(int argc, char **argv)
         fprintf(stderr, "renkeid: warning: OpenAPI document %s not loaded: %s\n", paths.openapi,
                 je.text);
     if (metrics_new(http_nroutes, &app.metrics) != RK_OK ||
-        auth_throttle_new(app.cfg.login_per_ip_per_min, 60 * 1000, &app.throttle) != RK_OK)
+        auth_throttle_new(app.cfg.login_per_ip_per_min, 60 * 1000, &app.throttle) != RK_OK ||
+        auth_throttle_new((unsigned)app.cfg.login_max_failures - 1, app.cfg.login_lock_ms,
+                          &app.ghost_lock) != RK_OK)
         goto out;
     char err[256];
     if (http_start(&app, &d, err, sizeof err) != RK_OK) {

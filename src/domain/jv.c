@@ -69,8 +69,7 @@ static size_t unit_len(const char *p)
 {
     unsigned char c = (unsigned char)*p;
     size_t n = 1;
-    if (c == '~' || c == '/')
-        return 2;
+    if (c == '~' || c == '/') return 2;
     if (c >= 0xF0)
         n = 4;
     else if (c >= 0xE0)
@@ -97,10 +96,8 @@ static size_t put_unit(char *dst, const char *p, size_t ulen)
 
 void jv_pointer_append(char *buf, size_t cap, const char *key)
 {
-    if (!buf || cap == 0)
-        return;
-    if (!key)
-        key = "";
+    if (!buf || cap == 0) return;
+    if (!key) key = "";
     size_t len = strnlen(buf, cap);
     if (len == cap) { /* unterminated on entry: treat as full rather than read past cap */
         len = cap - 1;
@@ -126,14 +123,11 @@ void jv_pointer_append(char *buf, size_t cap, const char *key)
         return;
     }
     size_t limit = cap - 4;
-    if (len > limit)
-        len = cut_boundary(buf, limit);
-    if (len < limit)
-        buf[len++] = '/';
+    if (len > limit) len = cut_boundary(buf, limit);
+    if (len < limit) buf[len++] = '/';
     for (const char *p = key; *p;) {
         size_t u = unit_len(p);
-        if (len + u > limit)
-            break;
+        if (len + u > limit) break;
         p += put_unit(buf + len, p, u);
         len += u;
     }
@@ -147,30 +141,24 @@ static void trim_utf8_tail(char *s)
     size_t i = len;
     while (i > 0 && is_cont((unsigned char)s[i - 1]) && len - i < 3)
         i--;
-    if (i == 0)
-        return;
+    if (i == 0) return;
     unsigned char c = (unsigned char)s[i - 1];
     size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (want > 1 && len - (i - 1) < want)
-        s[i - 1] = '\0';
+    if (want > 1 && len - (i - 1) < want) s[i - 1] = '\0';
 }
 
 /* ---- error collection ---------------------------------------------------------------- */
 
-__attribute__((format(printf, 4, 0))) static int add_errv(struct jv_errors *errs,
-                                                           const char *pointer,
-                                                           const char *rule, const char *fmt,
-                                                           va_list ap)
+__attribute__((format(printf, 4, 0))) static int
+add_errv(struct jv_errors *errs, const char *pointer, const char *rule, const char *fmt, va_list ap)
 {
-    if (!errs)
-        return RK_EINVAL;
+    if (!errs) return RK_EINVAL;
     if (errs->n >= JV_MAX_ERRORS) {
         errs->dropped++;
         return RK_EINVAL;
     }
     struct jv_error *e = &errs->e[errs->n++];
-    if (!pointer)
-        pointer = "";
+    if (!pointer) pointer = "";
     size_t plen = strlen(pointer);
     if (plen < sizeof e->pointer) {
         memcpy(e->pointer, pointer, plen + 1);
@@ -204,8 +192,7 @@ int jv_error_add(struct jv_errors *errs, const char *pointer, const char *rule, 
 
 static void render(const struct seg *s, char *buf, size_t cap)
 {
-    if (!s)
-        return;
+    if (!s) return;
     render(s->up, buf, cap);
     if (s->key) {
         jv_pointer_append(buf, cap, s->key);
@@ -216,10 +203,8 @@ static void render(const struct seg *s, char *buf, size_t cap)
     }
 }
 
-__attribute__((format(printf, 4, 5))) static void seg_error(struct jv_errors *errs,
-                                                             const struct seg *at,
-                                                             const char *rule, const char *fmt,
-                                                             ...)
+__attribute__((format(printf, 4, 5))) static void
+seg_error(struct jv_errors *errs, const struct seg *at, const char *rule, const char *fmt, ...)
 {
     /* Rendering is skipped once the store is full: the count is all that is kept. */
     if (errs->n >= JV_MAX_ERRORS) {
@@ -246,8 +231,7 @@ static bool digits(const char *s, size_t n, int *out)
 {
     int v = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i]))
-            return false;
+        if (!is_digit(s[i])) return false;
         v = v * 10 + (s[i] - '0');
     }
     *out = v;
@@ -256,8 +240,7 @@ static bool digits(const char *s, size_t n, int *out)
 
 static bool check_ident(const char *s, size_t len)
 {
-    if (len < 1 || len > 64 || s[0] < 'a' || s[0] > 'z')
-        return false;
+    if (len < 1 || len > 64 || s[0] < 'a' || s[0] > 'z') return false;
     for (size_t i = 1; i < len; i++) {
         char c = s[i];
         if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '.' || c == '-'))
@@ -270,30 +253,24 @@ static bool check_ident(const char *s, size_t len)
  * certainly not deliverable and anything that could smuggle whitespace into a header. */
 static bool check_email(const char *s, size_t len)
 {
-    if (len < 3 || len > 254)
-        return false;
+    if (len < 3 || len > 254) return false;
     size_t at = len;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c == 0x7F)
-            return false;
+        if (c <= 0x20 || c == 0x7F) return false;
         if (c == '@') {
-            if (at != len)
-                return false;
+            if (at != len) return false;
             at = i;
         }
     }
-    if (at == len || at == 0 || at == len - 1)
-        return false;
+    if (at == len || at == 0 || at == len - 1) return false;
     const char *d = s + at + 1;
     size_t dlen = len - at - 1;
     bool dot = false;
-    if (d[0] == '.' || d[dlen - 1] == '.')
-        return false;
+    if (d[0] == '.' || d[dlen - 1] == '.') return false;
     for (size_t i = 0; i < dlen; i++) {
         if (d[i] == '.') {
-            if (d[i + 1] == '.')
-                return false;
+            if (d[i + 1] == '.') return false;
             dot = true;
         }
     }
@@ -303,8 +280,7 @@ static bool check_email(const char *s, size_t len)
 static int days_in_month(int y, int m)
 {
     static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
     return dim[m - 1];
 }
 
@@ -326,44 +302,35 @@ static bool check_date(const char *s, size_t len)
 static bool check_datetime(const char *s, size_t len)
 {
     /* Shortest form: 2025-01-01T00:00:00Z (20 bytes). */
-    if (len < 20 || !parse_date(s) || (s[10] != 'T' && s[10] != 't'))
-        return false;
+    if (len < 20 || !parse_date(s) || (s[10] != 'T' && s[10] != 't')) return false;
     int hh, mm, ss;
     if (!digits(s + 11, 2, &hh) || s[13] != ':' || !digits(s + 14, 2, &mm) || s[16] != ':' ||
         !digits(s + 17, 2, &ss))
         return false;
     /* Second 60 is accepted: RFC 3339 allows a leap second and we cannot know which
      * minutes had one. */
-    if (hh > 23 || mm > 59 || ss > 60)
-        return false;
+    if (hh > 23 || mm > 59 || ss > 60) return false;
     size_t i = 19;
     if (s[i] == '.') {
         size_t start = ++i;
         while (i < len && is_digit(s[i]))
             i++;
-        if (i == start)
-            return false;
+        if (i == start) return false;
     }
-    if (i == len)
-        return false;
-    if (s[i] == 'Z' || s[i] == 'z')
-        return i + 1 == len;
-    if (s[i] != '+' && s[i] != '-')
-        return false;
+    if (i == len) return false;
+    if (s[i] == 'Z' || s[i] == 'z') return i + 1 == len;
+    if (s[i] != '+' && s[i] != '-') return false;
     int oh, om;
-    if (len - i != 6 || !digits(s + i + 1, 2, &oh) || s[i + 3] != ':' ||
-        !digits(s + i + 4, 2, &om))
+    if (len - i != 6 || !digits(s + i + 1, 2, &oh) || s[i + 3] != ':' || !digits(s + i + 4, 2, &om))
         return false;
     return oh <= 23 && om <= 59;
 }
 
 bool jv_corpnum_valid(const char *s, size_t len)
 {
-    if (!s || len != 13 || s[0] < '1' || s[0] > '9')
-        return false;
+    if (!s || len != 13 || s[0] < '1' || s[0] > '9') return false;
     for (size_t i = 0; i < 13; i++)
-        if (!is_digit(s[i]))
-            return false;
+        if (!is_digit(s[i])) return false;
     /* The check digit leads; the weights run over the other twelve from the right. */
     unsigned sum = 0;
     for (unsigned n = 1; n <= 12; n++) {
@@ -375,8 +342,7 @@ bool jv_corpnum_valid(const char *s, size_t len)
 
 static bool check_phone(const char *s, size_t len)
 {
-    if (len < 5 || len > 20)
-        return false;
+    if (len < 5 || len > 20) return false;
     size_t nd = 0;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
@@ -392,25 +358,31 @@ static bool check_no_control(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7F)
-            return false;
+        if (c < 0x20 || c == 0x7F) return false;
     }
     return true;
 }
 
 bool jv_check_format(enum jv_format f, const char *s, size_t len)
 {
-    if (!s)
-        return false;
+    if (!s) return false;
     switch (f) {
-    case JV_FMT_NONE: return true;
-    case JV_FMT_IDENT: return check_ident(s, len);
-    case JV_FMT_EMAIL: return check_email(s, len);
-    case JV_FMT_DATE: return check_date(s, len);
-    case JV_FMT_DATETIME: return check_datetime(s, len);
-    case JV_FMT_CORPNUM: return jv_corpnum_valid(s, len);
-    case JV_FMT_PHONE: return check_phone(s, len);
-    case JV_FMT_NO_CONTROL: return check_no_control(s, len);
+    case JV_FMT_NONE:
+        return true;
+    case JV_FMT_IDENT:
+        return check_ident(s, len);
+    case JV_FMT_EMAIL:
+        return check_email(s, len);
+    case JV_FMT_DATE:
+        return check_date(s, len);
+    case JV_FMT_DATETIME:
+        return check_datetime(s, len);
+    case JV_FMT_CORPNUM:
+        return jv_corpnum_valid(s, len);
+    case JV_FMT_PHONE:
+        return check_phone(s, len);
+    case JV_FMT_NO_CONTROL:
+        return check_no_control(s, len);
     }
     return false; /* a format this build does not know: fail closed */
 }
@@ -418,18 +390,23 @@ bool jv_check_format(enum jv_format f, const char *s, size_t len)
 static const char *format_message(enum jv_format f)
 {
     switch (f) {
-    case JV_FMT_NONE: break;
+    case JV_FMT_NONE:
+        break;
     case JV_FMT_IDENT:
         return "must start with a lowercase letter and use only a-z, 0-9, '_', '.' and '-' "
                "(at most 64 characters)";
-    case JV_FMT_EMAIL: return "must be an email address of the form local@domain.example";
-    case JV_FMT_DATE: return "must be a calendar date of the form YYYY-MM-DD";
+    case JV_FMT_EMAIL:
+        return "must be an email address of the form local@domain.example";
+    case JV_FMT_DATE:
+        return "must be a calendar date of the form YYYY-MM-DD";
     case JV_FMT_DATETIME:
         return "must be an RFC 3339 date-time such as 2025-04-01T09:30:00+09:00";
-    case JV_FMT_CORPNUM: return "must be a 13-digit corporate number with a valid check digit";
+    case JV_FMT_CORPNUM:
+        return "must be a 13-digit corporate number with a valid check digit";
     case JV_FMT_PHONE:
         return "must be a phone number of 5 to 20 characters using digits, spaces and + - ( )";
-    case JV_FMT_NO_CONTROL: return "must be a single line without control characters";
+    case JV_FMT_NO_CONTROL:
+        return "must be a single line without control characters";
     }
     return "has an unsupported format";
 }
@@ -468,11 +445,9 @@ static bool utf8_count(const char *str, size_t len, size_t *count)
         } else {
             return false;
         }
-        if (len - i - 1 < k || s[i + 1] < lo || s[i + 1] > hi)
-            return false;
+        if (len - i - 1 < k || s[i + 1] < lo || s[i + 1] > hi) return false;
         for (size_t j = 2; j <= k; j++)
-            if (!is_cont(s[i + j]))
-                return false;
+            if (!is_cont(s[i + j])) return false;
         i += k + 1;
     }
     *count = n;
@@ -509,8 +484,7 @@ static void enum_message(char *buf, size_t cap, const char *const *values)
     size_t len = 0;
     put_cut(buf, room, &len, head);
     for (size_t i = 0; values[i] && len < room; i++) {
-        if (i)
-            put_cut(buf, room, &len, ", ");
+        if (i) put_cut(buf, room, &len, ", ");
         put_cut(buf, room, &len, values[i]);
     }
     if (cut)
@@ -561,8 +535,7 @@ static void check_string(const json_t *v, const struct jv_field *f, const struct
 static void check_integer(const json_t *v, const struct jv_field *f, const struct seg *at,
                           struct jv_errors *errs)
 {
-    if (!f->has_range)
-        return;
+    if (!f->has_range) return;
     json_int_t x = json_integer_value(v);
     if (x < f->min)
         seg_error(errs, at, "minimum", "must be at least %lld", f->min);
@@ -570,29 +543,59 @@ static void check_integer(const json_t *v, const struct jv_field *f, const struc
         seg_error(errs, at, "maximum", "must be at most %lld", f->max);
 }
 
-static uint32_t item_hash(const json_t *v)
+static uint32_t fnv(uint32_t h, const void *data, size_t n)
 {
-    uint32_t h = 2166136261u ^ (uint32_t)json_typeof(v);
-    const unsigned char *p = NULL;
-    size_t n = 0;
-    json_int_t iv;
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        p = (const unsigned char *)json_string_value(v);
-        n = json_string_length(v);
-        break;
-    case JSON_INTEGER:
-        iv = json_integer_value(v);
-        p = (const unsigned char *)&iv;
-        n = sizeof iv;
-        break;
-    case JSON_OBJECT: h ^= (uint32_t)json_object_size(v) << 8; break;
-    case JSON_ARRAY: h ^= (uint32_t)json_array_size(v) << 8; break;
-    default: break; /* reals: 0.0 and -0.0 are json_equal, so their bytes cannot be hashed */
-    }
+    const unsigned char *p = data;
     for (size_t i = 0; i < n; i++)
         h = (h ^ p[i]) * 16777619u;
     return h;
+}
+
+/* Below this depth containers hash by type and size only: bounded work per item. */
+#define JV_HASH_DEPTH 4
+
+/* A hash consistent with json_equal(): equal values hash alike. It must look inside
+ * containers, or an array of distinct small objects would send every pair to
+ * json_equal(). Object members are combined by addition because json_equal() ignores
+ * member order. */
+static uint32_t item_hash(const json_t *v, unsigned depth)
+{
+    uint32_t h = fnv(2166136261u, &(int){(int)json_typeof(v)}, sizeof(int));
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return fnv(h, json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+        return fnv(h, &(json_int_t){json_integer_value(v)}, sizeof(json_int_t));
+    case JSON_REAL: {
+        double d = json_real_value(v);
+        if (d == 0.0) d = 0.0; /* -0.0 equals 0.0 under json_equal() */
+        return fnv(h, &d, sizeof d);
+    }
+    case JSON_OBJECT: {
+        size_t n = json_object_size(v);
+        h = fnv(h, &n, sizeof n);
+        if (depth >= JV_HASH_DEPTH) return h;
+        uint32_t sum = 0;
+        json_t *obj = (json_t *)v;
+        for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
+            uint32_t kh = fnv(2166136261u, json_object_iter_key(it), json_object_iter_key_len(it));
+            sum += (kh ^ item_hash(json_object_iter_value(it), depth + 1)) * 2654435761u;
+        }
+        return fnv(h, &sum, sizeof sum);
+    }
+    case JSON_ARRAY: {
+        size_t n = json_array_size(v);
+        h = fnv(h, &n, sizeof n);
+        if (depth >= JV_HASH_DEPTH) return h;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t ih = item_hash(json_array_get(v, i), depth + 1);
+            h = fnv(h, &ih, sizeof ih);
+        }
+        return h;
+    }
+    default:
+        return h; /* true, false, null: the type is the value */
+    }
 }
 
 /* Returns the index of the first item equal to an earlier one, or n when all differ. */
@@ -602,11 +605,11 @@ static size_t first_duplicate(const json_t *arr, size_t n)
     for (size_t start = 0; start < n; start += JV_UNIQUE_BLOCK) {
         size_t m = n - start < JV_UNIQUE_BLOCK ? n - start : JV_UNIQUE_BLOCK;
         for (size_t k = 0; k < m; k++)
-            h[k] = item_hash(json_array_get(arr, start + k));
+            h[k] = item_hash(json_array_get(arr, start + k), 0);
         size_t best = m;
         for (size_t i = 0; i < start && best > 0; i++) {
             const json_t *a = json_array_get(arr, i);
-            uint32_t ha = item_hash(a);
+            uint32_t ha = item_hash(a, 0);
             for (size_t k = 0; k < best; k++) {
                 if (h[k] == ha && json_equal(a, json_array_get(arr, start + k))) {
                     best = k;
@@ -623,8 +626,7 @@ static size_t first_duplicate(const json_t *arr, size_t n)
                 }
             }
         }
-        if (best < m)
-            return start + best;
+        if (best < m) return start + best;
     }
     return n;
 }
@@ -632,15 +634,12 @@ static size_t first_duplicate(const json_t *arr, size_t n)
 static void check_value(const json_t *v, const struct jv_field *f, const struct seg *at,
                         unsigned depth, struct jv_errors *errs);
 
-static const struct jv_field *find_field(const struct jv_field *f, const char *key,
-                                         size_t klen)
+static const struct jv_field *find_field(const struct jv_field *f, const char *key, size_t klen)
 {
-    if (!f->fields)
-        return NULL;
+    if (!f->fields) return NULL;
     for (size_t i = 0; i < f->nfields; i++) {
         const char *name = f->fields[i].name;
-        if (name && strlen(name) == klen && memcmp(name, key, klen) == 0)
-            return &f->fields[i];
+        if (name && strlen(name) == klen && memcmp(name, key, klen) == 0) return &f->fields[i];
     }
     return NULL;
 }
@@ -650,8 +649,7 @@ static void check_object(const json_t *v, const struct jv_field *f, const struct
 {
     size_t n = json_object_size(v);
     if (n > JV_DEFAULT_MAX_MEMBERS) {
-        seg_error(errs, at, "max_members", "must have at most %d members",
-                  JV_DEFAULT_MAX_MEMBERS);
+        seg_error(errs, at, "max_members", "must have at most %d members", JV_DEFAULT_MAX_MEMBERS);
         return;
     }
     /* jansson's iterator API takes a non-const object but does not modify it. */
@@ -666,12 +664,10 @@ static void check_object(const json_t *v, const struct jv_field *f, const struct
         else
             check_value(json_object_iter_value(it), sub, &s, depth + 1, errs);
     }
-    if (!f->fields)
-        return;
+    if (!f->fields) return;
     for (size_t i = 0; i < f->nfields; i++) {
         const struct jv_field *sub = &f->fields[i];
-        if (!sub->name || !(sub->flags & JV_REQUIRED))
-            continue;
+        if (!sub->name || !(sub->flags & JV_REQUIRED)) continue;
         if (!json_object_getn(v, sub->name, strlen(sub->name))) {
             struct seg s = {at, sub->name, 0};
             seg_error(errs, &s, "required", "is required");
@@ -684,8 +680,7 @@ static void check_array(const json_t *v, const struct jv_field *f, const struct 
 {
     size_t n = json_array_size(v);
     size_t max = f->max_len ? f->max_len : JV_DEFAULT_MAX_ITEMS;
-    if (!f->items)
-        max = 0;
+    if (!f->items) max = 0;
     if (f->min_len && n < f->min_len) {
         seg_error(errs, at, "min_items", "must have at least %zu %s", f->min_len,
                   plural(f->min_len, "item", "items"));
@@ -712,11 +707,16 @@ static void check_array(const json_t *v, const struct jv_field *f, const struct 
 static bool type_ok(const json_t *v, enum jv_type t)
 {
     switch (t) {
-    case JV_STRING: return json_is_string(v);
-    case JV_INTEGER: return json_is_integer(v);
-    case JV_BOOLEAN: return json_is_boolean(v);
-    case JV_OBJECT: return json_is_object(v);
-    case JV_ARRAY: return json_is_array(v);
+    case JV_STRING:
+        return json_is_string(v);
+    case JV_INTEGER:
+        return json_is_integer(v);
+    case JV_BOOLEAN:
+        return json_is_boolean(v);
+    case JV_OBJECT:
+        return json_is_object(v);
+    case JV_ARRAY:
+        return json_is_array(v);
     case JV_ANY_SCALAR:
         return json_is_string(v) || json_is_number(v) || json_is_boolean(v);
     }
@@ -726,12 +726,18 @@ static bool type_ok(const json_t *v, enum jv_type t)
 static const char *type_name(enum jv_type t)
 {
     switch (t) {
-    case JV_STRING: return "a string";
-    case JV_INTEGER: return "an integer";
-    case JV_BOOLEAN: return "a boolean";
-    case JV_OBJECT: return "an object";
-    case JV_ARRAY: return "an array";
-    case JV_ANY_SCALAR: return "a string, number or boolean";
+    case JV_STRING:
+        return "a string";
+    case JV_INTEGER:
+        return "an integer";
+    case JV_BOOLEAN:
+        return "a boolean";
+    case JV_OBJECT:
+        return "an object";
+    case JV_ARRAY:
+        return "an array";
+    case JV_ANY_SCALAR:
+        return "a string, number or boolean";
     }
     return "of an unsupported schema type";
 }
@@ -739,8 +745,7 @@ static const char *type_name(enum jv_type t)
 static void check_value(const json_t *v, const struct jv_field *f, const struct seg *at,
                         unsigned depth, struct jv_errors *errs)
 {
-    if (json_is_null(v) && (f->flags & JV_NULLABLE))
-        return;
+    if (json_is_null(v) && (f->flags & JV_NULLABLE)) return;
     if (!type_ok(v, f->type)) {
         seg_error(errs, at, "type", "must be %s%s", type_name(f->type),
                   (f->flags & JV_NULLABLE) ? " or null" : "");
@@ -752,11 +757,20 @@ static void check_value(const json_t *v, const struct jv_field *f, const struct 
         return;
     }
     switch (f->type) {
-    case JV_STRING: check_string(v, f, at, errs); break;
-    case JV_INTEGER: check_integer(v, f, at, errs); break;
-    case JV_BOOLEAN: break;
-    case JV_OBJECT: check_object(v, f, at, depth, errs); break;
-    case JV_ARRAY: check_array(v, f, at, depth, errs); break;
+    case JV_STRING:
+        check_string(v, f, at, errs);
+        break;
+    case JV_INTEGER:
+        check_integer(v, f, at, errs);
+        break;
+    case JV_BOOLEAN:
+        break;
+    case JV_OBJECT:
+        check_object(v, f, at, depth, errs);
+        break;
+    case JV_ARRAY:
+        check_array(v, f, at, depth, errs);
+        break;
     case JV_ANY_SCALAR:
         if (json_is_string(v))
             check_string(v, f, at, errs);
@@ -768,14 +782,11 @@ static void check_value(const json_t *v, const struct jv_field *f, const struct 
 
 int jv_validate(const json_t *doc, const struct jv_field *root, struct jv_errors *errs)
 {
-    if (!errs)
-        return RK_EINVAL;
+    if (!errs) return RK_EINVAL;
     errs->n = 0;
     errs->dropped = 0;
-    if (!root)
-        return jv_error_add(errs, "", "type", "cannot be checked: no schema");
-    if (!doc)
-        return jv_error_add(errs, "", "type", "must be %s", type_name(root->type));
+    if (!root) return jv_error_add(errs, "", "type", "cannot be checked: no schema");
+    if (!doc) return jv_error_add(errs, "", "type", "must be %s", type_name(root->type));
     check_value(doc, root, NULL, 0, errs);
     return errs->n ? RK_EINVAL : RK_OK;
 }
@@ -788,8 +799,7 @@ int jv_scan(const char *buf, size_t len, unsigned max_depth, struct jv_errors *e
         errs->n = 0;
         errs->dropped = 0;
     }
-    if (!buf)
-        len = 0;
+    if (!buf) len = 0;
     size_t depth = 0;
     bool in_str = false, esc = false;
     for (size_t i = 0; i < len; i++) {
@@ -804,7 +814,9 @@ int jv_scan(const char *buf, size_t len, unsigned max_depth, struct jv_errors *e
             continue;
         }
         switch (c) {
-        case '"': in_str = true; break;
+        case '"':
+            in_str = true;
+            break;
         case '[':
         case '{':
             if (++depth > max_depth) {
@@ -816,10 +828,10 @@ int jv_scan(const char *buf, size_t len, unsigned max_depth, struct jv_errors *e
             break;
         case ']':
         case '}':
-            if (depth > 0)
-                depth--;
+            if (depth > 0) depth--;
             break;
-        default: break;
+        default:
+            break;
         }
     }
     return RK_OK;

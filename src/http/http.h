@@ -58,10 +58,13 @@ struct app {
     struct http_config cfg;
     json_t *openapi; /* the OpenAPI document served at /api/openapi.json */
     struct metrics *metrics;
-    struct auth_throttle *throttle;
+    struct auth_throttle *throttle;   /* login attempts per client address */
+    struct auth_throttle *ghost_lock; /* failures per unknown username (see h_session.c) */
     FILE *log;            /* one JSON line per request; NULL = no request log */
-    atomic_long inflight; /* requests started and not yet completed */
+    atomic_long inflight;  /* requests started and not yet completed */
+    atomic_long suspended; /* connections waiting for a group commit */
     atomic_bool ready;
+    atomic_bool stopping; /* SIGTERM seen: new requests get 503 and the connection closes */
 };
 
 enum route_flag {
@@ -80,12 +83,21 @@ struct route {
     unsigned flags;
     unsigned roles; /* any of these roles is required; 0 = any authenticated principal */
     const struct jv_field *schema; /* request body schema (ROUTE_BODY) */
+    const char *const *query;      /* allowed query parameters (NULL: none); others → 400 */
 };
 
 extern const struct route http_routes[];
 extern const size_t http_nroutes;
 
 #define HTTP_MAX_PARAMS 2
+
+/* Matches a path (no query string) against a pattern; "{id}" segments capture positive
+ * integers of at most 18 digits without a leading zero into params. */
+bool http_route_match(const char *pattern, const char *path, int64_t *params);
+/* Finds the route for method and path (HEAD matches GET). Returns NULL when none; then
+ * *path_known tells a 405 (path exists for another method) from a 404. */
+const struct route *http_route_find(const char *method, const char *path, int64_t *params,
+                                    size_t *idx, bool *path_known);
 
 struct req {
     struct app *app;
@@ -125,7 +137,7 @@ void http_reply_text(struct req *r, unsigned status, const char *content_type, c
 /* RFC 9457 problem+json. errs may be NULL. kind names the problem type (docs/problems.md):
  * "validation", "malformed-json", "unsupported-media-type", "payload-too-large",
  * "unauthenticated", "forbidden", "not-found", "method-not-allowed", "conflict", "locked",
- * "too-many-requests", "internal". */
+ * "too-many-requests", "unavailable", "internal". */
 void http_problem(struct req *r, unsigned status, const char *kind, const char *title,
                   const char *detail, const struct jv_errors *errs);
 /* Shorthand for a one-field validation problem (422 unless status given). */
@@ -141,7 +153,7 @@ void http_submit(struct req *r, struct store_write *w);
 void http_audit_async(struct req *r, const char *action, const char *object_kind,
                       int64_t object_id);
 
-/* Query parameters. Unknown parameters are rejected by http_query_check. */
+/* Query parameters. The dispatcher rejects parameters a route does not list (400). */
 bool http_query_check(struct req *r, const char *const *allowed);
 /* Parses an integer query parameter within [min, max]; absent → def. On a bad value answers
  * 400 and returns false. */

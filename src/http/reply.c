@@ -1,6 +1,7 @@
 /* reply.c — answers: JSON bodies, RFC 9457 problems, query parameters, timestamps. */
 #include "http/http.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -88,12 +89,14 @@ void http_problem_rc(struct req *r, int rc, const struct store_write *w)
         http_problem(r, 404, "not-found", "Not found", "No such resource.", NULL);
         return;
     case RK_ECONFLICT:
-        if (w && w->conflict_field[0])
-            http_problem_field(r, 409, "conflict", w->conflict_field, "unique",
-                               strcmp(w->conflict_field, "/version") == 0
-                                   ? "the object was changed by someone else; reload it"
-                                   : "already taken by another record");
-        else
+        if (w && w->conflict_field[0]) {
+            bool stale = strcmp(w->conflict_field, "/version") == 0;
+            struct jv_errors errs = {0};
+            jv_error_add(&errs, w->conflict_field, stale ? "version" : "unique", "%s",
+                         stale ? "the object was changed by someone else; reload it"
+                               : "already taken by another record");
+            http_problem(r, 409, "conflict", "Conflict", errs.e[0].message, &errs);
+        } else
             http_problem(r, 409, "conflict", "Conflict", NULL, NULL);
         return;
     case RK_EDENIED:
@@ -142,8 +145,10 @@ bool http_query_int(struct req *r, const char *name, long long min, long long ma
         return true;
     }
     char *end = NULL;
+    errno = 0;
     long long x = strtoll(v, &end, 10);
-    if (!*v || *end || x < min || x > max) {
+    /* Plain decimal only: no sign, no spaces, no overflow. */
+    if (!*v || *v < '0' || *v > '9' || *end || errno || x < min || x > max) {
         char ptr[80], msg[128];
         snprintf(ptr, sizeof ptr, "/query/%s", name);
         snprintf(msg, sizeof msg, "must be an integer from %lld to %lld", min, max);

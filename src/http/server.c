@@ -46,66 +46,12 @@ static int64_t mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* ---- routing ----------------------------------------------------------------------------- */
-
-/* Matches path against pattern; captures {id} segments. Query strings are not part of url. */
-static bool route_match(const char *pattern, const char *path, int64_t *params)
-{
-    size_t np = 0;
-    while (*pattern && *path) {
-        if (*pattern != '/' || *path != '/')
-            return false;
-        pattern++;
-        path++;
-        const char *pe = strchr(pattern, '/');
-        const char *se = strchr(path, '/');
-        size_t pl = pe ? (size_t)(pe - pattern) : strlen(pattern);
-        size_t sl = se ? (size_t)(se - path) : strlen(path);
-        if (pl == 4 && memcmp(pattern, "{id}", 4) == 0) {
-            if (sl == 0 || sl > 18 || path[0] == '0' || np >= HTTP_MAX_PARAMS)
-                return false;
-            int64_t v = 0;
-            for (size_t i = 0; i < sl; i++) {
-                if (path[i] < '0' || path[i] > '9')
-                    return false;
-                v = v * 10 + (path[i] - '0');
-            }
-            params[np++] = v;
-        } else if (pl != sl || memcmp(pattern, path, pl) != 0) {
-            return false;
-        }
-        pattern += pl;
-        path += sl;
-    }
-    return *pattern == 0 && *path == 0;
-}
-
-/* Finds the route; *path_known tells a 405 from a 404. */
-static const struct route *route_find(const char *method, const char *path, int64_t *params,
-                                      size_t *idx, bool *path_known)
-{
-    *path_known = false;
-    for (size_t i = 0; i < http_nroutes; i++) {
-        int64_t p[HTTP_MAX_PARAMS] = {0};
-        if (!route_match(http_routes[i].pattern, path, p))
-            continue;
-        *path_known = true;
-        if (strcmp(http_routes[i].method, method) == 0 ||
-            (strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0)) {
-            memcpy(params, p, sizeof p);
-            *idx = i;
-            return &http_routes[i];
-        }
-    }
-    return NULL;
-}
-
 static void allow_header(struct req *r, const char *path)
 {
     char allow[128] = "";
     for (size_t i = 0; i < http_nroutes; i++) {
         int64_t p[HTTP_MAX_PARAMS];
-        if (route_match(http_routes[i].pattern, path, p) &&
+        if (http_route_match(http_routes[i].pattern, path, p) &&
             strlen(allow) + strlen(http_routes[i].method) + 3 < sizeof allow) {
             if (allow[0])
                 strcat(allow, ", "); /* NOLINT: bounded above */
@@ -328,8 +274,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static void write_done(struct store_write *w)
 {
     struct req *r = w->ctx;
+    struct app *app = r->app;
     atomic_store(&r->w_done, true);
+    /* After the resume a worker may finish and free r at once: touch nothing of r after it. */
     MHD_resume_connection(r->conn);
+    atomic_fetch_sub(&app->suspended, 1);
 }
 
 void http_submit(struct req *r, struct store_write *w)
@@ -339,6 +288,7 @@ void http_submit(struct req *r, struct store_write *w)
     w->ctx = r;
     /* Suspend before submitting: the writer may finish before this function returns, and a
      * resume must never precede its suspend. */
+    atomic_fetch_add(&r->app->suspended, 1);
     MHD_suspend_connection(r->conn);
     r->suspended = true;
     if (r->app->store->ops->submit(r->app->store, w) != RK_OK) {
@@ -395,8 +345,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!(r = req_new(app, c, url, method)))
             return MHD_NO;
         *con_cls = r;
+        if (atomic_load(&app->stopping)) {
+            /* Keep-alive clients would otherwise keep a stopping server busy forever. */
+            http_problem(r, 503, "unavailable", "Shutting down",
+                         "The server is stopping; retry against another instance or later.",
+                         NULL);
+            MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CONNECTION, "close");
+            MHD_add_response_header(r->resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+            return queue(r);
+        }
         bool known;
-        r->route = route_find(method, url, r->params, &r->route_idx, &known);
+        r->route = http_route_find(method, url, r->params, &r->route_idx, &known);
         if (!r->route) {
             if (known) {
                 http_problem(r, 405, "method-not-allowed", "Method not allowed", NULL, NULL);
@@ -436,6 +395,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return queue(r);
     }
     int arc = authenticate(r);
+    if (arc == RK_EAUTH && (r->route->flags & ROUTE_PUBLIC)) {
+        /* A stale cookie must not lock a person out of the login page: public routes do not
+         * depend on who asks, so a bad credential there is simply not used. */
+        arc = RK_OK;
+        r->authed = false;
+        r->via_cookie = false;
+    }
     if (arc == RK_EIO) {
         http_problem(r, 503, "internal", "Store unavailable", NULL, NULL);
         return queue(r);
@@ -465,6 +431,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (r->authed && r->auth.token_id && !is_unsafe(method))
         http_audit_async(r, "token.use", "token", r->auth.token_id);
+    if (!http_query_check(r, r->route->query))
+        return queue(r);
     if ((r->route->flags & ROUTE_BODY) && !parse_body(r))
         return queue(r);
     if (!(r->route->flags & ROUTE_BODY) && r->body_len > 0) {
@@ -510,13 +478,16 @@ int http_start(struct app *app, struct MHD_Daemon **out, char *err, size_t errle
 void http_stop(struct app *app, struct MHD_Daemon *d)
 {
     atomic_store(&app->ready, false);
+    atomic_store(&app->stopping, true);
     MHD_socket ls = MHD_quiesce_daemon(d); /* stop accepting; in-flight requests go on */
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
     int64_t deadline = mono_ns() + (int64_t)app->cfg.shutdown_grace_s * 1000000000;
-    while (atomic_load(&app->inflight) > 0 && mono_ns() < deadline) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    /* A suspended connection waits for a commit the writer will finish; libmicrohttpd must not
+     * be stopped under it, so those are waited for even past the grace period. */
+    while (atomic_load(&app->suspended) > 0 ||
+           (atomic_load(&app->inflight) > 0 && mono_ns() < deadline))
         nanosleep(&ts, NULL);
-    }
     MHD_stop_daemon(d);
 }

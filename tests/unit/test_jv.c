@@ -44,12 +44,19 @@ static const struct jv_field org_fields[] = {
     {.name = "active", .type = JV_BOOLEAN},
     {.name = "note", .type = JV_ANY_SCALAR, .max_len = 4},
     {.name = "free", .type = JV_STRING},
-    {.name = "tags", .type = JV_ARRAY, .flags = JV_UNIQUE, .min_len = 1, .max_len = 5,
+    {.name = "tags",
+     .type = JV_ARRAY,
+     .flags = JV_UNIQUE,
+     .min_len = 1,
+     .max_len = 5,
      .items = &tag_item},
     {.name = "sectors", .type = JV_ARRAY, .flags = JV_UNIQUE, .items = &sector_item},
     {.name = "nums", .type = JV_ARRAY, .items = &int_item},
-    {.name = "contact", .type = JV_OBJECT, .flags = JV_REQUIRED | JV_NULLABLE,
-     .fields = contact_fields, .nfields = 2},
+    {.name = "contact",
+     .type = JV_OBJECT,
+     .flags = JV_REQUIRED | JV_NULLABLE,
+     .fields = contact_fields,
+     .nfields = 2},
     {.name = "contacts", .type = JV_ARRAY, .items = &contact_item},
     {.name = "empty", .type = JV_OBJECT},
     {.name = "noitems", .type = JV_ARRAY},
@@ -63,8 +70,8 @@ static const struct jv_field org = {
 static const struct jv_field uniq_ints = {.type = JV_ARRAY, .flags = JV_UNIQUE, .items = &any_item};
 
 /* A schema that contains itself: { "child": { "child": ... } }. */
-static const struct jv_field rec_fields[] = {{.name = "child", .type = JV_OBJECT,
-                                              .fields = rec_fields, .nfields = 1}};
+static const struct jv_field rec_fields[] = {
+    {.name = "child", .type = JV_OBJECT, .fields = rec_fields, .nfields = 1}};
 static const struct jv_field rec_node = {.type = JV_OBJECT, .fields = rec_fields, .nfields = 1};
 
 /* ---- helpers --------------------------------------------------------------------------- */
@@ -73,8 +80,7 @@ static json_t *parse(const char *text)
 {
     json_error_t err;
     json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &err);
-    if (!doc)
-        fail_msg("test JSON does not parse: %s (%s)", err.text, text);
+    if (!doc) fail_msg("test JSON does not parse: %s (%s)", err.text, text);
     return doc;
 }
 
@@ -335,8 +341,8 @@ static void test_utf8_nul(void **state)
     assert_int_equal(errs.n, 1);
     assert_err(&errs, 0, "/free", "utf8");
     /* Invalid UTF-8 can only come from the unchecked constructors, but is still refused. */
-    static const char *const bad[] = {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82",
-                                      "\x80", "\xFF"};
+    static const char *const bad[] = {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                                      "\xE2\x82", "\x80",         "\xFF"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json_object_set_new(doc, "free", json_string_nocheck(bad[i]));
         assert_int_equal(jv_validate(doc, &org, &errs), RK_EINVAL);
@@ -370,10 +376,13 @@ static void test_enum(void **state)
 
 static void test_enum_message_truncated(void **state)
 {
-    static const char *const many[] = {
-        "national_centre", "ministry",  "core_operator", "ci_operator", "ceptoar",
-        "vendor",          "vuln_intake", "coordinator", "research",    "foreign_government",
-        "他の機関他の機関", "other_body_with_a_long_name", "yet_another_kind", NULL};
+    static const char *const many[] = {"national_centre",  "ministry",
+                                       "core_operator",    "ci_operator",
+                                       "ceptoar",          "vendor",
+                                       "vuln_intake",      "coordinator",
+                                       "research",         "foreign_government",
+                                       "他の機関他の機関", "other_body_with_a_long_name",
+                                       "yet_another_kind", NULL};
     static const struct jv_field f = {.type = JV_STRING, .enum_values = many};
     static const struct jv_field arr = {.type = JV_ARRAY, .items = &f};
     struct jv_errors errs;
@@ -484,13 +493,12 @@ static void test_unique_items(void **state)
     struct jv_errors errs;
     expect_one("{" BASE ",\"tags\":[\"a\",\"b\",\"b\",\"a\"]}", &org, "/tags/2", "unique_items");
     expect_one("{" BASE ",\"tags\":[\"a\",\"b\",\"c\",\"a\"]}", &org, "/tags/3", "unique_items");
-    expect_one("{" BASE ",\"sectors\":[\"water\",\"water\"]}", &org, "/sectors/1",
-               "unique_items");
+    expect_one("{" BASE ",\"sectors\":[\"water\",\"water\"]}", &org, "/sectors/1", "unique_items");
     /* json_equal semantics: 1 and 1.0 differ, 0.0 and -0.0 do not; deep equality. */
     assert_int_equal(run("[1,1.0,\"1\",true,false,\"\"]", &uniq_ints, &errs), 0);
     expect_one("[0.0,-0.0]", &uniq_ints, "/1", "unique_items");
-    static const struct jv_field obj_items = {.type = JV_ARRAY, .flags = JV_UNIQUE,
-                                              .items = &contact_item};
+    static const struct jv_field obj_items = {
+        .type = JV_ARRAY, .flags = JV_UNIQUE, .items = &contact_item};
     expect_one("[{\"email\":\"a@b.jp\",\"phone\":\"12345\"},{\"email\":\"c@d.jp\"},"
                "{\"phone\":\"12345\",\"email\":\"a@b.jp\"}]",
                &obj_items, "/2", "unique_items");
@@ -527,6 +535,38 @@ static void test_unique_large(void **state)
     assert_int_equal(jv_validate(a, &uniq_ints, &errs), RK_EINVAL);
     assert_err(&errs, 0, "/1", "unique_items");
     json_decref(a);
+
+    /* Distinct small objects: the uniqueness check looks inside them, so this stays fast
+     * (a shallow hash would send all 50 million pairs to json_equal). A duplicate written
+     * with its members in another order is still found. */
+    static const struct jv_field obj_items = {
+        .type = JV_ARRAY, .flags = JV_UNIQUE, .items = &contact_item};
+    a = json_array();
+    char email[32];
+    for (int i = 0; i < JV_DEFAULT_MAX_ITEMS - 1; i++) {
+        snprintf(email, sizeof email, "u%d@example.jp", i);
+        json_array_append_new(a, json_pack("{s:s, s:s}", "email", email, "phone", "12345"));
+    }
+    assert_int_equal(jv_validate(a, &obj_items, &errs), RK_OK);
+    json_array_append_new(a, parse("{\"phone\":\"12345\",\"email\":\"u4321@example.jp\"}"));
+    assert_int_equal(jv_validate(a, &obj_items, &errs), RK_EINVAL);
+    assert_int_equal(errs.n, 1);
+    assert_err(&errs, 0, "/9999", "unique_items");
+    json_decref(a);
+
+    /* Distinct reals, and nested arrays that differ only deep inside. */
+    a = json_array();
+    for (int i = 0; i < 3000; i++)
+        json_array_append_new(a, json_real(i + 0.5));
+    assert_int_equal(jv_validate(a, &uniq_ints, &errs), RK_OK);
+    json_decref(a);
+    static const struct jv_field ints = {.type = JV_ARRAY, .items = &int_item};
+    static const struct jv_field ints2 = {.type = JV_ARRAY, .items = &ints};
+    static const struct jv_field uniq_nested = {
+        .type = JV_ARRAY, .flags = JV_UNIQUE, .items = &ints2};
+    assert_int_equal(
+        run("[[],[[1]],[[2]],[[1,2]],[[2,1]],[[1],[2]],[[2],[1]]]", &uniq_nested, &errs), 0);
+    expect_one("[[],[[1,2],[3]],[[1,2],[4]],[[1,2],[3]]]", &uniq_nested, "/3", "unique_items");
 
     /* All-equal strings (every hash collides) still finish and point at item 1. */
     a = json_array();
@@ -942,14 +982,13 @@ static void test_format_corpnum(void **state)
         char s[14];
         for (size_t i = 0; i < 13; i++) {
             for (char d = '0'; d <= '9'; d++) {
-                if (d == good[v][i])
-                    continue;
+                if (d == good[v][i]) continue;
                 memcpy(s, good[v], 14);
                 s[i] = d;
                 /* The official mod-9 check cannot see 0 <-> 9 (both weigh 0 mod 9), so those
                  * substitutions in the twelve body digits remain valid by design. */
-                bool blind = i > 0 && ((d == '0' && good[v][i] == '9') ||
-                                       (d == '9' && good[v][i] == '0'));
+                bool blind =
+                    i > 0 && ((d == '0' && good[v][i] == '9') || (d == '9' && good[v][i] == '0'));
                 if (jv_corpnum_valid(s, 13) != blind)
                     fail_msg("%s (from %s) judged %s", s, good[v], blind ? "invalid" : "valid");
             }
@@ -973,7 +1012,7 @@ static void test_format_phone(void **state)
     assert_true(fmt(JV_FMT_PHONE, "12345678901234567890"));
     assert_false(fmt(JV_FMT_PHONE, "123456789012345678901"));
     assert_false(fmt(JV_FMT_PHONE, "1234"));
-    assert_false(fmt(JV_FMT_PHONE, "+1-2-3-4"));   /* enough length, only 4 digits */
+    assert_false(fmt(JV_FMT_PHONE, "+1-2-3-4")); /* enough length, only 4 digits */
     assert_false(fmt(JV_FMT_PHONE, "(((())))+"));
     assert_false(fmt(JV_FMT_PHONE, "12345 ext 6"));
     assert_false(fmt(JV_FMT_PHONE, "03.1234.5678"));
