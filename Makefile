@@ -56,7 +56,7 @@ lint: build
 	@bash scripts/lint.sh
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	clang-format -i $$(git ls-files "*.c" "*.h")
 
 clean:
 	rm -rf $(BUILD) $(ASAN) build-fuzz

@@ -44,7 +44,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 enum mutation { MUT_NONE, MUT_FLIP, MUT_DROP, MUT_DUP, MUT_SWAP, MUT_REHASH, MUT__COUNT };
 
 enum field {
-    F_SEQ, F_TS, F_USER, F_ORG, F_ACTION, F_OBJECT, F_REQUEST_ID, F_DETAIL, F_PREV, F_HASH,
+    F_SEQ,
+    F_TS,
+    F_USER,
+    F_ORG,
+    F_ACTION,
+    F_OBJECT,
+    F_REQUEST_ID,
+    F_DETAIL,
+    F_PREV,
+    F_HASH,
     F__COUNT
 };
 
@@ -106,8 +115,7 @@ static bool rec_equal(const struct rec *a, const struct rec *b)
         memcmp(a->hash, b->hash, AUDIT_HASH_LEN) != 0)
         return false;
     for (int i = 0; i < NSTR; i++)
-        if (strcmp(a->str[i], b->str[i]) != 0)
-            return false;
+        if (strcmp(a->str[i], b->str[i]) != 0) return false;
     return true;
 }
 
@@ -127,16 +135,30 @@ static size_t build_chain(struct reader *rd, struct rec *recs)
         else /* wrapping, as a raw time may sit next to INT64_MAX */
             ts = (int64_t)((uint64_t)ts + (uint64_t)((int64_t)(int8_t)take_u8(rd) * 1000));
         switch ((f >> 1) & 3) {
-        case 0: user = 0; break;
-        case 1: break; /* same user as the previous record */
-        case 2: user = take_u8(rd); break;
-        default: user = (int64_t)take_u64(rd); break;
+        case 0:
+            user = 0;
+            break;
+        case 1:
+            break; /* same user as the previous record */
+        case 2:
+            user = take_u8(rd);
+            break;
+        default:
+            user = (int64_t)take_u64(rd);
+            break;
         }
         switch ((f >> 3) & 3) {
-        case 0: org = 0; break;
-        case 1: break;
-        case 2: org = take_u8(rd); break;
-        default: org = (int64_t)take_u64(rd); break;
+        case 0:
+            org = 0;
+            break;
+        case 1:
+            break;
+        case 2:
+            org = take_u8(rd);
+            break;
+        default:
+            org = (int64_t)take_u64(rd);
+            break;
         }
         r->seq = (int64_t)n + 1;
         r->ts_ms = ts;
@@ -145,8 +167,7 @@ static size_t build_chain(struct reader *rd, struct rec *recs)
         for (int i = 0; i < NSTR; i++) {
             size_t len = take_u8(rd) % (STR_CAP + 1);
             size_t avail = (size_t)(rd->end - rd->p);
-            if (len > avail)
-                len = avail;
+            if (len > avail) len = avail;
             memcpy(r->str[i], rd->p, len);
             rd->p += len;
         }
@@ -169,18 +190,15 @@ static size_t verify(const struct rec *recs, size_t n)
         const char *why = NULL;
         int rc = audit_verify_step(&v, &a, &why);
         if (rc == RK_OK) {
-            if (v.checked != (int64_t)i + 1)
-                abort();
+            if (v.checked != (int64_t)i + 1) abort();
             continue;
         }
         /* The reason is shown to an operator investigating tampering: it must exist, and
          * the verifier must not have advanced past the bad record. */
-        if (rc != RK_ECORRUPT || why == NULL || why[0] == '\0' || v.checked != (int64_t)i)
-            abort();
+        if (rc != RK_ECORRUPT || why == NULL || why[0] == '\0' || v.checked != (int64_t)i) abort();
         return i;
     }
-    if (v.checked != (int64_t)n)
-        abort();
+    if (v.checked != (int64_t)n) abort();
     return n;
 }
 
@@ -255,30 +273,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static bool sodium_ready;
     if (!sodium_ready) {
-        if (sodium_init() < 0)
-            abort();
+        if (sodium_init() < 0) abort();
         sodium_ready = true;
     }
-    if (size < HDR_LEN)
-        return 0;
+    if (size < HDR_LEN) return 0;
 
     struct reader rd = {data + HDR_LEN, data + size};
     struct rec *orig = malloc(MAX_RECS * sizeof *orig);
     struct rec *mut = malloc((MAX_RECS + 1) * sizeof *mut);
-    if (!orig || !mut)
-        abort();
+    if (!orig || !mut) abort();
     size_t n = build_chain(&rd, orig);
 
-    if (verify(orig, n) != n)
-        abort();
+    if (verify(orig, n) != n) abort();
     if (n > 0) {
         char hex[2 * AUDIT_HASH_LEN + 1];
         audit_hash_hex(orig[n - 1].hash, hex);
-        if (strspn(hex, "0123456789abcdef") != 2 * AUDIT_HASH_LEN)
-            abort();
+        if (strspn(hex, "0123456789abcdef") != 2 * AUDIT_HASH_LEN) abort();
     }
-    if (n == 0)
-        goto done;
+    if (n == 0) goto done;
 
     size_t nm = tamper(data, orig, n, mut);
     size_t k = 0, common = nm < n ? nm : n;
@@ -289,13 +301,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (k == nm) {
         /* Unchanged, or only the newest records removed: a valid chain. */
-        if (bad != nm)
-            abort();
+        if (bad != nm) abort();
     } else if (rehashed) {
         /* The rewritten record is self-consistent; its successor's link is what breaks, and
          * a rewritten newest record is only caught by the store's head row. */
-        if (bad != (k + 1 < nm ? k + 1 : nm))
-            abort();
+        if (bad != (k + 1 < nm ? k + 1 : nm)) abort();
     } else if (bad != k) {
         abort();
     }

@@ -113,8 +113,7 @@ static bool scope_in_range(const struct input *in)
         (s->labels & ~POL_LABEL__ALL) != 0)
         return false;
     for (size_t i = 0; i < s->ntlp; i++)
-        if ((unsigned)s->tlp[i] > POL_TLP_RED)
-            return false;
+        if ((unsigned)s->tlp[i] > POL_TLP_RED) return false;
     return true;
 }
 
@@ -132,27 +131,21 @@ static void check_predicates(const struct input *in)
     bool may = policy_may_read(p, s);
 
     /* Deny by default: nothing out of range is ever granted, not even to the owner. */
-    if (!valid && may)
-        abort();
+    if (!valid && may) abort();
     for (unsigned l = 0; l <= POL_LABEL__ALL + 1; l++) {
         bool vis = policy_field_visible(p, s, l);
-        if (vis && (!valid || (l & ~POL_LABEL__ALL) != 0))
-            abort();
-        if (valid && is_owner(in) && (l & ~POL_LABEL__ALL) == 0 && !vis)
-            abort();
+        if (vis && (!valid || (l & ~POL_LABEL__ALL) != 0)) abort();
+        if (valid && is_owner(in) && (l & ~POL_LABEL__ALL) == 0 && !vis) abort();
     }
-    if (valid && is_owner(in) && !may)
-        abort();
-    if (!valid)
-        return;
+    if (valid && is_owner(in) && !may) abort();
+    if (!valid) return;
 
     /* "ntlp == 0 means unmarked, which is treated as RED". */
     struct pol_scope one = *s;
     if (s->ntlp == 0) {
         one.ntlp = 1;
         one.tlp[0] = POL_TLP_RED;
-        if (policy_may_read(p, &one) != may)
-            abort();
+        if (policy_may_read(p, &one) != may) abort();
         return;
     }
     /* Several markings: visible only to those cleared for each of them. */
@@ -162,8 +155,7 @@ static void check_predicates(const struct input *in)
         one.tlp[0] = s->tlp[i];
         all = all && policy_may_read(p, &one);
     }
-    if (all != may)
-        abort();
+    if (all != may) abort();
 }
 
 /* Decodes an RFC 6901 token in place; false when an escape is malformed. */
@@ -189,24 +181,20 @@ static bool unescape(char *t)
  * does not resolve or crosses an array. */
 static const json_t *resolve_via_objects(const json_t *doc, const char *ptr)
 {
-    if (ptr[0] != '/')
-        return NULL;
+    if (ptr[0] != '/') return NULL;
     char *copy = strdup(ptr + 1);
-    if (!copy)
-        abort();
+    if (!copy) abort();
     const json_t *cur = doc;
     char *tok = copy;
     for (;;) {
         char *slash = strchr(tok, '/');
-        if (slash)
-            *slash = '\0';
+        if (slash) *slash = '\0';
         if (!json_is_object(cur) || !unescape(tok)) {
             cur = NULL;
             break;
         }
         cur = json_object_get(cur, tok);
-        if (!cur || !slash)
-            break;
+        if (!cur || !slash) break;
         tok = slash + 1;
     }
     free(copy);
@@ -218,16 +206,14 @@ static const json_t *resolve_via_objects(const json_t *doc, const char *ptr)
  * elements is exact here: taking the earliest fitting element never rules out a later fit. */
 static bool contained(const json_t *view, const json_t *in)
 {
-    if (json_typeof(view) != json_typeof(in))
-        return false;
+    if (json_typeof(view) != json_typeof(in)) return false;
     if (json_is_object(view)) {
         const char *key;
         json_t *v;
         json_object_foreach((json_t *)view, key, v)
         {
             const json_t *w = json_object_get(in, key);
-            if (!w || !contained(v, w))
-                return false;
+            if (!w || !contained(v, w)) return false;
         }
         return true;
     }
@@ -237,8 +223,7 @@ static bool contained(const json_t *view, const json_t *in)
             const json_t *v = json_array_get(view, i);
             while (j < n && !contained(v, json_array_get(in, j)))
                 j++;
-            if (j == n)
-                return false;
+            if (j == n) return false;
             j++;
         }
         return true;
@@ -252,8 +237,7 @@ static bool entry_labels(const json_t *names, unsigned *out)
     size_t i;
     const json_t *v;
     *out = 0;
-    if (!json_is_array(names))
-        return false;
+    if (!json_is_array(names)) return false;
     json_array_foreach(names, i, v)
     {
         enum pol_label l;
@@ -270,55 +254,42 @@ static void check_view(const struct input *in, const json_t *obj, const json_t *
     const struct pol_scope *s = &in->s;
     json_t *before = obj ? json_deep_copy(obj) : NULL;
     json_t *labels_before = labels ? json_deep_copy(labels) : NULL;
-    if ((obj && !before) || (labels && !labels_before))
-        abort();
+    if ((obj && !before) || (labels && !labels_before)) abort();
 
     bool may = policy_may_read(p, s);
     json_t *out = (json_t *)(uintptr_t)1; /* must be overwritten on every path */
     int rc = policy_view(p, s, obj, labels, &out);
 
-    if (rc != RK_OK && rc != RK_ENOTFOUND && rc != RK_EINVAL && rc != RK_ENOMEM)
-        abort();
-    if (rc == RK_OK && (out == NULL || !may))
-        abort();
+    if (rc != RK_OK && rc != RK_ENOTFOUND && rc != RK_EINVAL && rc != RK_ENOMEM) abort();
+    if (rc == RK_OK && (out == NULL || !may)) abort();
     /* The caller owns and may edit the view, so it must not alias the input; true, false and
      * null are jansson singletons, the one case where sharing is what a deep copy does. */
-    if (rc == RK_OK && out == obj && !json_is_boolean(obj) && !json_is_null(obj))
-        abort();
-    if (rc != RK_OK && out != NULL)
-        abort();
+    if (rc == RK_OK && out == obj && !json_is_boolean(obj) && !json_is_null(obj)) abort();
+    if (rc != RK_OK && out != NULL) abort();
     if (obj == NULL) {
-        if (rc != RK_EINVAL)
-            abort();
+        if (rc != RK_EINVAL) abort();
         json_decref(labels_before);
         return;
     }
     /* policy_view takes const pointers: neither argument may change. */
-    if (!json_equal(obj, before) || (labels && !json_equal(labels, labels_before)))
-        abort();
+    if (!json_equal(obj, before) || (labels && !json_equal(labels, labels_before))) abort();
 
     /* Whether the map is malformed must not depend on who asks: a valid owner gets the input
      * back in full exactly when the map is well formed. */
     const struct pol_principal owner = {
         .user_id = 1, .org_id = 1, .org_type = POL_ORG_OTHER, .roles = POL_ROLE_VIEWER};
-    const struct pol_scope owned = {.owner_org = 1,
-                                    .tlp = {POL_TLP_RED},
-                                    .ntlp = 1,
-                                    .labels = POL_LABEL__ALL};
+    const struct pol_scope owned = {
+        .owner_org = 1, .tlp = {POL_TLP_RED}, .ntlp = 1, .labels = POL_LABEL__ALL};
     json_t *ref = NULL;
     int ref_rc = policy_view(&owner, &owned, obj, labels, &ref);
     bool map_ok = ref_rc != RK_EINVAL;
-    if (map_ok && (ref_rc != RK_OK || !json_equal(ref, obj)))
-        abort();
-    if ((rc == RK_EINVAL) != !map_ok)
-        abort();
+    if (map_ok && (ref_rc != RK_OK || !json_equal(ref, obj))) abort();
+    if ((rc == RK_EINVAL) != !map_ok) abort();
     json_decref(ref);
 
     bool valid = principal_in_range(p) && scope_in_range(in);
-    if (valid && is_owner(in) && map_ok && (rc != RK_OK || !json_equal(out, obj)))
-        abort();
-    if (!may && rc == RK_OK)
-        abort();
+    if (valid && is_owner(in) && map_ok && (rc != RK_OK || !json_equal(out, obj))) abort();
+    if (!may && rc == RK_OK) abort();
 
     if (map_ok && may) {
         /* The outcome follows from which entries p may not see: a hidden "" (the whole
@@ -332,8 +303,7 @@ static void check_view(const struct input *in, const json_t *obj, const json_t *
             unsigned bits;
             if (!entry_labels(names, &bits))
                 abort(); /* the map was accepted, so every entry must parse */
-            if (policy_field_visible(p, s, bits))
-                continue;
+            if (policy_field_visible(p, s, bits)) continue;
             hidden_any = true;
             hidden_root = hidden_root || key[0] == '\0';
             /* A hidden member reached through objects only must be gone from the view. */
@@ -341,14 +311,11 @@ static void check_view(const struct input *in, const json_t *obj, const json_t *
                 abort();
         }
         if (rc != RK_ENOMEM) {
-            if (hidden_root ? rc != RK_ENOTFOUND : rc != RK_OK)
-                abort();
-            if (rc == RK_OK && !hidden_any && !json_equal(out, obj))
-                abort();
+            if (hidden_root ? rc != RK_ENOTFOUND : rc != RK_OK) abort();
+            if (rc == RK_OK && !hidden_any && !json_equal(out, obj)) abort();
         }
     }
-    if (rc == RK_OK && !contained(out, obj))
-        abort();
+    if (rc == RK_OK && !contained(out, obj)) abort();
 
     json_decref(out);
     json_decref(before);
@@ -357,8 +324,7 @@ static void check_view(const struct input *in, const json_t *obj, const json_t *
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < HDR_LEN)
-        return 0;
+    if (size < HDR_LEN) return 0;
     struct input in;
     build(data, &in);
     check_predicates(&in);
@@ -376,8 +342,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         obj = json_object_get(doc, "obj");
         labels = json_object_get(doc, "labels");
     }
-    if (in.drop_labels)
-        labels = NULL;
+    if (in.drop_labels) labels = NULL;
     check_view(&in, in.pass_null_obj ? NULL : obj, labels);
     json_decref(doc);
     return 0;

@@ -37,8 +37,7 @@ static char *take_cstr(const uint8_t **p, const uint8_t *end)
     const uint8_t *nul = memchr(*p, 0, (size_t)(end - *p));
     size_t len = nul ? (size_t)(nul - *p) : (size_t)(end - *p);
     char *s = malloc(len + 1);
-    if (!s)
-        abort();
+    if (!s) abort();
     memcpy(s, *p, len);
     s[len] = '\0';
     *p = nul ? nul + 1 : end;
@@ -57,19 +56,16 @@ static size_t count_ids(const char *pattern)
     size_t n = 0;
     for (const char *c = pattern;; c++) {
         n += id_segment(c);
-        if ((c = strchr(c, '/')) == NULL)
-            return n;
+        if ((c = strchr(c, '/')) == NULL) return n;
     }
 }
 
 /* Every capture must be a value "{id}" can legitimately hold. */
 static void check_params(const int64_t *params, size_t n)
 {
-    if (n > HTTP_MAX_PARAMS)
-        abort();
+    if (n > HTTP_MAX_PARAMS) abort();
     for (size_t i = 0; i < n; i++)
-        if (params[i] <= 0 || params[i] > ROUTE_MAX_ID)
-            abort();
+        if (params[i] <= 0 || params[i] > ROUTE_MAX_ID) abort();
 }
 
 /* Re-renders a pattern with its captures. The router accepts exactly one spelling per
@@ -80,13 +76,11 @@ static void check_canonical(const char *pattern, const int64_t *params, const ch
 {
     size_t cap = strlen(pattern) + HTTP_MAX_PARAMS * 20 + 1;
     char *buf = malloc(cap);
-    if (!buf)
-        abort();
+    if (!buf) abort();
     size_t n = 0, np = 0;
     for (const char *c = pattern; *c;) {
         if ((c == pattern || c[-1] == '/') && id_segment(c)) {
-            if (np >= HTTP_MAX_PARAMS)
-                abort();
+            if (np >= HTTP_MAX_PARAMS) abort();
             n += (size_t)snprintf(buf + n, cap - n, "%lld", (long long)params[np++]);
             c += 4;
         } else {
@@ -94,8 +88,7 @@ static void check_canonical(const char *pattern, const int64_t *params, const ch
         }
     }
     buf[n] = '\0';
-    if (strcmp(buf, path) != 0)
-        abort();
+    if (strcmp(buf, path) != 0) abort();
     free(buf);
 }
 
@@ -113,8 +106,7 @@ static void check_find(const char *method, const char *path)
     const struct route *first = NULL;
     for (size_t i = 0; i < http_nroutes; i++) {
         int64_t p[HTTP_MAX_PARAMS] = {0};
-        if (!http_route_match(http_routes[i].pattern, path, p))
-            continue;
+        if (!http_route_match(http_routes[i].pattern, path, p)) continue;
         check_params(p, count_ids(http_routes[i].pattern));
         any_path = true;
         if (!first && (strcmp(http_routes[i].method, method) == 0 ||
@@ -122,30 +114,23 @@ static void check_find(const char *method, const char *path)
             first = &http_routes[i];
     }
 
-    if (known != any_path || r != first)
-        abort();
-    if (!r)
-        return;
-    if (idx >= http_nroutes || &http_routes[idx] != r)
-        abort();
+    if (known != any_path || r != first) abort();
+    if (!r) return;
+    if (idx >= http_nroutes || &http_routes[idx] != r) abort();
     /* HEAD must never reach a handler that changes state. */
-    if (head ? strcmp(r->method, "GET") != 0 : strcmp(r->method, method) != 0)
-        abort();
+    if (head ? strcmp(r->method, "GET") != 0 : strcmp(r->method, method) != 0) abort();
     size_t nids = count_ids(r->pattern);
     check_params(params, nids);
 
     int64_t again[HTTP_MAX_PARAMS] = {0};
-    if (!http_route_match(r->pattern, path, again))
-        abort();
-    if (memcmp(again, params, nids * sizeof params[0]) != 0)
-        abort();
+    if (!http_route_match(r->pattern, path, again)) abort();
+    if (memcmp(again, params, nids * sizeof params[0]) != 0) abort();
     check_canonical(r->pattern, params, path);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size == 0)
-        return 0;
+    if (size == 0) return 0;
     const uint8_t *p = data + 1, *end = data + size;
     char *raw_method = NULL;
     const char *method;

@@ -7,7 +7,7 @@ pkgs=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev 
 case "$level" in
   build) ;;
   test)  pkgs+=(libcmocka-dev libcurl4-openssl-dev) ;;
-  bench) pkgs+=(libcmocka-dev libcurl4-openssl-dev wrk) ;;
+  bench) pkgs+=(libcmocka-dev libcurl4-openssl-dev wrk curl) ;;
   fuzz)  pkgs+=(libcmocka-dev libcurl4-openssl-dev clang libclang-rt-14-dev) ;;
   *) echo "usage: $0 [build|test|bench|fuzz]" >&2; exit 2 ;;
 esac

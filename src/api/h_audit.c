@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-
 struct audit_list_ctx {
     struct req *r;
     json_t *items;
@@ -16,8 +15,7 @@ struct audit_list_ctx {
 static bool audit_cb(const struct audit_rec *a, void *vctx)
 {
     struct audit_list_ctx *c = vctx;
-    if (!policy_audit_may_read(&c->r->who, a->org_id))
-        return true;
+    if (!policy_audit_may_read(&c->r->who, a->org_id)) return true;
     if ((long long)json_array_size(c->items) == c->limit) {
         c->more = true;
         return false;
@@ -43,8 +41,7 @@ void h_audit_list(struct req *r)
         return;
     }
     bool nc_admin = (r->who.roles & POL_ROLE_ADMIN) && r->who.org_type == POL_ORG_NATIONAL_CENTRE;
-    if (!nc_admin)
-        org_id = r->who.org_id; /* narrows the scan; policy still decides each record */
+    if (!nc_admin) org_id = r->who.org_id; /* narrows the scan; policy still decides each record */
     struct audit_filter f = {
         .org_id = org_id, .user_id = user_id, .after_seq = after, .action = action};
     struct audit_list_ctx c = {.r = r, .items = json_array(), .limit = limit};

@@ -10,7 +10,7 @@
 /* Applies the request's fields to o (create: o is zeroed; update: o holds the stored record).
  * Cross-field rules the schema table cannot express are checked here. */
 int api_org_apply(const struct app *app, const json_t *j, struct org_rec *o, bool create,
-                     struct jv_errors *errs)
+                  struct jv_errors *errs)
 {
     const json_t *v;
     errs->n = errs->dropped = 0;
@@ -27,8 +27,7 @@ int api_org_apply(const struct app *app, const json_t *j, struct org_rec *o, boo
                   sizeof o->confidentiality_agreement);
     if ((v = json_object_get(j, "council")))
         policy_council_parse(json_string_value(v), &o->council);
-    if ((v = json_object_get(j, "designated")))
-        o->designated = json_is_true(v);
+    if ((v = json_object_get(j, "designated"))) o->designated = json_is_true(v);
     if ((v = json_object_get(j, "sectors"))) {
         size_t bad = 0;
         if (o->type == POL_ORG_MINISTRY)
@@ -42,7 +41,8 @@ int api_org_apply(const struct app *app, const json_t *j, struct org_rec *o, boo
         }
     }
     if (create && o->type == POL_ORG_MINISTRY) {
-        const struct rd_ministry *m = o->ministry[0] ? refdata_ministry(app->rd, o->ministry) : NULL;
+        const struct rd_ministry *m =
+            o->ministry[0] ? refdata_ministry(app->rd, o->ministry) : NULL;
         if (!o->ministry[0])
             jv_error_add(errs, "/ministry", "required", "a ministry needs its ministry code");
         else if (!m)
@@ -51,8 +51,9 @@ int api_org_apply(const struct app *app, const json_t *j, struct org_rec *o, boo
         else
             o->sectors = m->sectors;
     } else if (create && o->ministry[0]) {
-        jv_error_add(errs, "/ministry", "not_allowed", "only organisations of type ministry "
-                                                      "have a ministry code");
+        jv_error_add(errs, "/ministry", "not_allowed",
+                     "only organisations of type ministry "
+                     "have a ministry code");
     }
     if (o->council != POL_COUNCIL_NONE && !o->council_consent_date[0])
         jv_error_add(errs, "/council_consent_date", "required",
@@ -120,9 +121,9 @@ void h_orgs_update(struct req *r)
     /* Council status and designation are the national centre's record; an organisation's own
      * administrator may correct its names only. */
     bool full = policy_org_may_create(&r->who);
-    static const char *const restricted[] = {"corporate_number", "sectors", "council",
-                                             "council_consent_date", "confidentiality_agreement",
-                                             "designated", NULL};
+    static const char *const restricted[] = {
+        "corporate_number",          "sectors",    "council", "council_consent_date",
+        "confidentiality_agreement", "designated", NULL};
     for (const char *const *k = restricted; !full && *k; k++)
         if (json_object_get(r->json, *k)) {
             char ptr[64];
@@ -158,8 +159,7 @@ void h_orgs_get(struct req *r)
 {
     struct org_rec o;
     int rc = r->app->store->ops->org_get(r->app->store, r->params[0], &o);
-    if (rc == RK_OK && !policy_org_may_read(&r->who, o.id))
-        rc = RK_ENOTFOUND;
+    if (rc == RK_OK && !policy_org_may_read(&r->who, o.id)) rc = RK_ENOTFOUND;
     if (rc != RK_OK) {
         http_problem_rc(r, rc, NULL);
         return;
@@ -178,8 +178,7 @@ struct org_list_ctx {
 static bool org_list_cb(const struct org_rec *o, void *vctx)
 {
     struct org_list_ctx *c = vctx;
-    if (!policy_org_may_read(&c->r->who, o->id))
-        return true;
+    if (!policy_org_may_read(&c->r->who, o->id)) return true;
     if ((long long)json_array_size(c->items) == c->limit) {
         c->more = true;
         return false;

@@ -19,8 +19,8 @@
 static void set_cookie(struct req *r, const char *value, int64_t max_age_s)
 {
     char c[256];
-    snprintf(c, sizeof c, "rk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-             value, (long long)max_age_s, r->app->cfg.secure_cookies ? "; Secure" : "");
+    snprintf(c, sizeof c, "rk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", value,
+             (long long)max_age_s, r->app->cfg.secure_cookies ? "; Secure" : "");
     MHD_add_response_header(r->resp, MHD_HTTP_HEADER_SET_COOKIE, c);
 }
 
@@ -90,7 +90,8 @@ void h_login(struct req *r)
         http_problem(r, 423, "locked", "Account temporarily locked",
                      "Too many failed logins. Try again later.", NULL);
         char ra[32];
-        snprintf(ra, sizeof ra, "%lld", (long long)((u.locked_until_ms - now) / 1000 + 1));
+        long long secs = (u.locked_until_ms - now) / 1000 + 1;
+        snprintf(ra, sizeof ra, "%lld", secs);
         MHD_add_response_header(r->resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
         return;
     }
@@ -112,8 +113,7 @@ void h_login(struct req *r)
     json_t *d = json_pack("{s:s, s:s}", "username", username, "client", r->client_addr);
     char *ds = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
-    if (ds && strlen(ds) < sizeof w->audit.detail)
-        memcpy(w->audit.detail, ds, strlen(ds) + 1);
+    if (ds && strlen(ds) < sizeof w->audit.detail) memcpy(w->audit.detail, ds, strlen(ds) + 1);
     free(ds);
     if (ok) {
         w->op = STORE_W_LOGIN_OK;
@@ -152,8 +152,8 @@ void h_logout(struct req *r)
                            "/api/v1/tokens/{id}");
         return;
     }
-    struct store_write *w = job_new(r, STORE_W_SESSION_REVOKE, "logout", "session",
-                                    r->auth.session_id);
+    struct store_write *w =
+        job_new(r, STORE_W_SESSION_REVOKE, "logout", "session", r->auth.session_id);
     if (!w) {
         http_problem_rc(r, RK_ENOMEM, NULL);
         return;
@@ -164,14 +164,12 @@ void h_logout(struct req *r)
 
 void h_me(struct req *r)
 {
-    json_t *body = json_pack("{s:o, s:o, s:o, s:s}", "user", view_user(&r->auth.user), "org",
-                             view_org(r->app, &r->who, &r->auth.org), "effective_roles",
-                             view_roles(r->auth.roles), "auth",
-                             r->auth.token_id ? "token" : "session");
-    if (r->auth.session_id)
-        json_object_set_new(body, "csrf_token", json_string(r->auth.csrf));
-    if (r->auth.token_id)
-        json_object_set_new(body, "token_id", json_integer(r->auth.token_id));
+    json_t *body =
+        json_pack("{s:o, s:o, s:o, s:s}", "user", view_user(&r->auth.user), "org",
+                  view_org(r->app, &r->who, &r->auth.org), "effective_roles",
+                  view_roles(r->auth.roles), "auth", r->auth.token_id ? "token" : "session");
+    if (r->auth.session_id) json_object_set_new(body, "csrf_token", json_string(r->auth.csrf));
+    if (r->auth.token_id) json_object_set_new(body, "token_id", json_integer(r->auth.token_id));
     http_reply_json(r, 200, body);
 }
 

@@ -22,8 +22,9 @@ void h_tokens_create(struct req *r)
         t.id = r->w->out_id;
         json_t *body = view_token(&t);
         json_object_set_new(body, "token", json_string(r->scratch));
-        json_object_set_new(body, "note", json_string("This is the only time the token is "
-                                                      "shown. Store it securely."));
+        json_object_set_new(body, "note",
+                            json_string("This is the only time the token is "
+                                        "shown. Store it securely."));
         sodium_memzero(r->scratch, sizeof r->scratch);
         http_reply_json(r, 201, body);
         return;
@@ -47,8 +48,7 @@ void h_tokens_create(struct req *r)
     int64_t now = store_now_ms();
     long long days = json_integer_value(json_object_get(r->json, "expires_in_days"));
     int64_t ttl = (int64_t)days * 24 * 3600 * 1000;
-    if (ttl > r->app->cfg.token_max_ttl_ms)
-        ttl = r->app->cfg.token_max_ttl_ms;
+    if (ttl > r->app->cfg.token_max_ttl_ms) ttl = r->app->cfg.token_max_ttl_ms;
     w->token.user_id = r->auth.user.id;
     w->token.roles = roles;
     w->token.created_ms = now;
@@ -70,10 +70,8 @@ void h_tokens_revoke(struct req *r)
     struct token_rec t;
     struct user_rec owner;
     int rc = r->app->store->ops->token_get(r->app->store, r->params[0], &t);
-    if (rc == RK_OK)
-        rc = r->app->store->ops->user_get(r->app->store, t.user_id, &owner);
-    if (rc == RK_OK && !policy_token_may_manage(&r->who, owner.id, owner.org_id))
-        rc = RK_ENOTFOUND;
+    if (rc == RK_OK) rc = r->app->store->ops->user_get(r->app->store, t.user_id, &owner);
+    if (rc == RK_OK && !policy_token_may_manage(&r->who, owner.id, owner.org_id)) rc = RK_ENOTFOUND;
     if (rc != RK_OK) {
         http_problem_rc(r, rc, NULL);
         return;

@@ -85,8 +85,7 @@ void h_users_update(struct req *r)
     struct user_rec u;
     struct org_rec org;
     int rc = r->app->store->ops->user_get(r->app->store, r->params[0], &u);
-    if (rc == RK_OK && !policy_user_may_read(&r->who, u.org_id, u.id))
-        rc = RK_ENOTFOUND;
+    if (rc == RK_OK && !policy_user_may_read(&r->who, u.org_id, u.id)) rc = RK_ENOTFOUND;
     if (rc != RK_OK) {
         http_problem_rc(r, rc, NULL);
         return;
@@ -133,8 +132,7 @@ void h_users_get(struct req *r)
 {
     struct user_rec u;
     int rc = r->app->store->ops->user_get(r->app->store, r->params[0], &u);
-    if (rc == RK_OK && !policy_user_may_read(&r->who, u.org_id, u.id))
-        rc = RK_ENOTFOUND;
+    if (rc == RK_OK && !policy_user_may_read(&r->who, u.org_id, u.id)) rc = RK_ENOTFOUND;
     if (rc != RK_OK) {
         http_problem_rc(r, rc, NULL);
         return;
@@ -153,8 +151,7 @@ struct user_list_ctx {
 static bool user_list_cb(const struct user_rec *u, void *vctx)
 {
     struct user_list_ctx *c = vctx;
-    if (!policy_user_may_read(&c->r->who, u->org_id, u->id))
-        return true;
+    if (!policy_user_may_read(&c->r->who, u->org_id, u->id)) return true;
     if ((long long)json_array_size(c->items) == c->limit) {
         c->more = true;
         return false;
@@ -174,8 +171,7 @@ void h_users_list(struct req *r)
     /* Narrow the scan for those who can only see their own organisation; the policy still
      * decides every row. */
     if (!(r->who.roles & POL_ROLE_ADMIN) || r->who.org_type != POL_ORG_NATIONAL_CENTRE)
-        if (!org_id || org_id == r->who.org_id)
-            org_id = r->who.org_id;
+        if (!org_id || org_id == r->who.org_id) org_id = r->who.org_id;
     struct user_list_ctx c = {.r = r, .items = json_array(), .limit = limit};
     int rc = r->app->store->ops->user_list(r->app->store, org_id, after, user_list_cb, &c);
     if (rc != RK_OK) {

@@ -88,8 +88,8 @@ json_t *view_token(const struct token_rec *t)
     json_object_set_new(j, "created_at", time_json(t->created_ms));
     json_object_set_new(j, "expires_at", time_json(t->expires_ms));
     json_object_set_new(j, "revoked_at", time_json(t->revoked_ms));
-    json_object_set_new(j, "active", json_boolean(t->revoked_ms == 0 &&
-                                                  t->expires_ms > store_now_ms()));
+    json_object_set_new(j, "active",
+                        json_boolean(t->revoked_ms == 0 && t->expires_ms > store_now_ms()));
     return j;
 }
 
@@ -117,12 +117,11 @@ struct store_write *job_new(struct req *r, enum store_wop op, const char *action
                             const char *object_kind, int64_t object_id)
 {
     struct store_write *w = calloc(1, sizeof *w);
-    if (!w)
-        return NULL;
+    if (!w) return NULL;
     w->op = op;
     if (action)
-        store_audit_set(&w->audit, r->auth.user.id, r->auth.org.id, action, object_kind,
-                        object_id, r->request_id);
+        store_audit_set(&w->audit, r->auth.user.id, r->auth.org.id, action, object_kind, object_id,
+                        r->request_id);
     if (action && r->auth.token_id)
         snprintf(w->audit.detail, sizeof w->audit.detail, "{\"token\":%lld}",
                  (long long)r->auth.token_id);

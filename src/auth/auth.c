@@ -12,7 +12,8 @@ int auth_password_hash(const char *pw, char *out, size_t cap)
     if (n < AUTH_PASSWORD_MIN || n > AUTH_PASSWORD_MAX || cap < crypto_pwhash_STRBYTES)
         return RK_EINVAL;
     if (crypto_pwhash_str_alg(out, pw, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
         return RK_ENOMEM;
     return RK_OK;
 }
@@ -23,9 +24,9 @@ static char dummy_hash[crypto_pwhash_STRBYTES];
 static void make_dummy(void)
 {
     /* On failure the dummy stays empty and verification just fails faster. */
-    if (crypto_pwhash_str_alg(dummy_hash, "renkei-dummy-password", 21,
-                              crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+    if (crypto_pwhash_str_alg(
+            dummy_hash, "renkei-dummy-password", 21, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+            crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
         dummy_hash[0] = 0;
 }
 
@@ -33,8 +34,7 @@ bool auth_password_verify(const char *hash, const char *pw)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     size_t n = strlen(pw);
-    if (n > AUTH_PASSWORD_MAX)
-        return false;
+    if (n > AUTH_PASSWORD_MAX) return false;
     if (!hash || !hash[0]) {
         /* Spend the same work as a real check, then fail. */
         pthread_once(&once, make_dummy);
@@ -72,8 +72,7 @@ void auth_secret_hash(const char *s, size_t len, unsigned char hash[AUTH_HASH_LE
 bool auth_secret_equal(const char *a, const char *b)
 {
     size_t n = strlen(a);
-    if (n == 0 || n != strlen(b))
-        return false;
+    if (n == 0 || n != strlen(b)) return false;
     return sodium_memcmp(a, b, n) == 0;
 }
 
@@ -94,8 +93,7 @@ struct auth_throttle {
 int auth_throttle_new(unsigned max, int64_t window_ms, struct auth_throttle **out)
 {
     struct auth_throttle *t = calloc(1, sizeof *t);
-    if (!t)
-        return RK_ENOMEM;
+    if (!t) return RK_ENOMEM;
     pthread_mutex_init(&t->mu, NULL);
     t->max = max;
     t->window_ms = window_ms;
@@ -105,8 +103,7 @@ int auth_throttle_new(unsigned max, int64_t window_ms, struct auth_throttle **ou
 
 void auth_throttle_free(struct auth_throttle *t)
 {
-    if (!t)
-        return;
+    if (!t) return;
     pthread_mutex_destroy(&t->mu);
     free(t);
 }
@@ -123,8 +120,7 @@ bool auth_throttle_allow(struct auth_throttle *t, const char *addr, int64_t now_
         s->count = 0;
     }
     bool ok = s->count < t->max;
-    if (ok)
-        s->count++;
+    if (ok) s->count++;
     pthread_mutex_unlock(&t->mu);
     return ok;
 }

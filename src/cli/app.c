@@ -31,10 +31,12 @@ void app_paths_defaults(struct app_paths *p)
 {
     /* Run from the repository (make run) the relative paths work; run from elsewhere (a build
      * directory, a test) the source tree's copies are used. */
+    p->max_batch = 0;
     p->db = env_or("RENKEI_DB", "var/renkei.db");
     p->data_dir = env_or("RENKEI_DATA", is_dir("data") ? "data" : RK_SOURCE_DIR "/data");
-    p->migrations = env_or("RENKEI_MIGRATIONS",
-                           is_dir("db/migrations") ? "db/migrations" : RK_SOURCE_DIR "/db/migrations");
+    p->migrations =
+        env_or("RENKEI_MIGRATIONS",
+               is_dir("db/migrations") ? "db/migrations" : RK_SOURCE_DIR "/db/migrations");
     p->openapi = env_or("RENKEI_OPENAPI", access("docs/openapi.json", R_OK) == 0
                                               ? "docs/openapi.json"
                                               : RK_SOURCE_DIR "/docs/openapi.json");
@@ -45,11 +47,9 @@ static int mkdir_parent(const char *path)
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return RK_OK;
+    if (!slash || slash == dir) return RK_OK;
     *slash = 0;
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-        return RK_EIO;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) return RK_EIO;
     return RK_OK;
 }
 
@@ -60,8 +60,7 @@ int app_open(struct app *app, const struct app_paths *paths)
         fprintf(stderr, "renkei: libsodium failed to initialise\n");
         return RK_EIO;
     }
-    if (!app->cfg.port)
-        http_config_defaults(&app->cfg);
+    if (!app->cfg.port) http_config_defaults(&app->cfg);
     int rc = refdata_load(paths->data_dir, &app->rd, err, sizeof err);
     if (rc != RK_OK) {
         fprintf(stderr, "renkei: reference data: %s\n", err);
@@ -72,8 +71,10 @@ int app_open(struct app *app, const struct app_paths *paths)
                 strerror(errno));
         return RK_EIO;
     }
-    struct store_sqlite_opts so = {
-        .path = paths->db, .migrations_dir = paths->migrations, .sync_full = true};
+    struct store_sqlite_opts so = {.path = paths->db,
+                                   .migrations_dir = paths->migrations,
+                                   .max_batch = paths->max_batch,
+                                   .sync_full = true};
     rc = store_sqlite_open(&so, &app->store, err, sizeof err);
     if (rc != RK_OK) {
         fprintf(stderr, "renkei: store: %s\n", err);
@@ -86,8 +87,7 @@ int app_open(struct app *app, const struct app_paths *paths)
 
 void app_close(struct app *app)
 {
-    if (app->store)
-        app->store->ops->close(app->store);
+    if (app->store) app->store->ops->close(app->store);
     refdata_free(app->rd);
     json_decref(app->openapi);
     metrics_free(app->metrics);
@@ -147,8 +147,7 @@ static int demo_org(struct app *app, const json_t *jo, int64_t *id, char *err, s
     store_audit_set(&w.audit, 0, 0, "org.create", "org", 0, "init");
     snprintf(w.audit.detail, sizeof w.audit.detail, "{\"via\":\"demo\"}");
     int rc = store_write_sync(app->store, &w);
-    if (rc != RK_OK)
-        snprintf(err, errlen, "store: %s %s", rk_strerror(rc), w.conflict_field);
+    if (rc != RK_OK) snprintf(err, errlen, "store: %s %s", rk_strerror(rc), w.conflict_field);
     *id = w.out_id;
     return rc;
 }
@@ -183,8 +182,8 @@ int app_load_demo(struct app *app, const struct app_paths *paths, bool *loaded)
     json_array_foreach(json_object_get(demo, "users"), i, v)
     {
         struct store_write w = {.op = STORE_W_USER_CREATE};
-        w.user.org_id = json_integer_value(
-            json_object_get(keys, json_string_value(json_object_get(v, "org"))));
+        w.user.org_id =
+            json_integer_value(json_object_get(keys, json_string_value(json_object_get(v, "org"))));
         json_copy_str(v, "username", w.user.username, sizeof w.user.username);
         json_copy_str(v, "display_name", w.user.display_name, sizeof w.user.display_name);
         w.user.contractor = json_is_true(json_object_get(v, "contractor"));
@@ -240,6 +239,8 @@ static void serve_usage(FILE *f)
             "  --login-failures N   failed logins before an account locks (default 5)\n"
             "  --lock-minutes N     how long a locked account stays locked (default 15)\n"
             "  --session-hours N    session lifetime (default 8)\n"
+            "  --max-batch N        write jobs per group commit (default 1024; 1 = one fsync\n"
+            "                       per write, for comparison benchmarks)\n"
             "  --demo               load data/demo.json into an empty store first\n"
             "  -h, --help           this text\n\n"
             "Exit codes: 0 clean stop (SIGTERM/SIGINT), 1 runtime failure, 2 bad usage.\n");
@@ -250,8 +251,7 @@ static bool parse_uint(const char *s, unsigned long long max, unsigned long long
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || !*s || *end || v > max)
-        return false;
+    if (errno || !*s || *end || v > max) return false;
     *out = v;
     return true;
 }
@@ -274,77 +274,97 @@ int app_serve_main(int argc, char **argv)
         app.cfg.port = (unsigned)n;
     }
     bool demo = false;
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'},  {"port", required_argument, NULL, 'p'},
-        {"db", required_argument, NULL, 'd'},      {"data", required_argument, NULL, 'D'},
-        {"migrations", required_argument, NULL, 'm'},
-        {"openapi", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
-        {"max-body", required_argument, NULL, 'b'}, {"timeout", required_argument, NULL, 'T'},
-        {"log", required_argument, NULL, 'L'},     {"secure-cookies", no_argument, NULL, 's'},
-        {"demo", no_argument, NULL, 'x'},          {"help", no_argument, NULL, 'h'},
-        {"login-rate", required_argument, NULL, 'R'},
-        {"login-failures", required_argument, NULL, 'F'},
-        {"lock-minutes", required_argument, NULL, 'K'},
-        {"session-hours", required_argument, NULL, 'S'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"db", required_argument, NULL, 'd'},
+                                         {"data", required_argument, NULL, 'D'},
+                                         {"migrations", required_argument, NULL, 'm'},
+                                         {"openapi", required_argument, NULL, 'o'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"max-body", required_argument, NULL, 'b'},
+                                         {"timeout", required_argument, NULL, 'T'},
+                                         {"log", required_argument, NULL, 'L'},
+                                         {"secure-cookies", no_argument, NULL, 's'},
+                                         {"demo", no_argument, NULL, 'x'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"login-rate", required_argument, NULL, 'R'},
+                                         {"login-failures", required_argument, NULL, 'F'},
+                                         {"lock-minutes", required_argument, NULL, 'K'},
+                                         {"session-hours", required_argument, NULL, 'S'},
+                                         {"max-batch", required_argument, NULL, 'B'},
+                                         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'l': app.cfg.bind_addr = optarg; break;
+        case 'l':
+            app.cfg.bind_addr = optarg;
+            break;
         case 'p':
-            if (!parse_uint(optarg, 65535, &n))
-                goto usage;
+            if (!parse_uint(optarg, 65535, &n)) goto usage;
             app.cfg.port = (unsigned)n;
             break;
-        case 'd': paths.db = optarg; break;
-        case 'D': paths.data_dir = optarg; break;
-        case 'm': paths.migrations = optarg; break;
-        case 'o': paths.openapi = optarg; break;
+        case 'd':
+            paths.db = optarg;
+            break;
+        case 'D':
+            paths.data_dir = optarg;
+            break;
+        case 'm':
+            paths.migrations = optarg;
+            break;
+        case 'o':
+            paths.openapi = optarg;
+            break;
         case 't':
-            if (!parse_uint(optarg, 256, &n) || n == 0)
-                goto usage;
+            if (!parse_uint(optarg, 256, &n) || n == 0) goto usage;
             app.cfg.threads = (unsigned)n;
             break;
         case 'b':
-            if (!parse_uint(optarg, 64ULL * 1024 * 1024, &n) || n == 0)
-                goto usage;
+            if (!parse_uint(optarg, 64ULL * 1024 * 1024, &n) || n == 0) goto usage;
             app.cfg.max_body = (size_t)n;
             break;
         case 'T':
-            if (!parse_uint(optarg, 3600, &n) || n == 0)
-                goto usage;
+            if (!parse_uint(optarg, 3600, &n) || n == 0) goto usage;
             app.cfg.conn_timeout_s = (unsigned)n;
             break;
-        case 'L': log_path = optarg; break;
+        case 'L':
+            log_path = optarg;
+            break;
+        case 'B':
+            if (!parse_uint(optarg, 100000, &n) || n == 0) goto usage;
+            paths.max_batch = (int)n;
+            break;
         case 'R':
-            if (!parse_uint(optarg, 1000000, &n) || n == 0)
-                goto usage;
+            if (!parse_uint(optarg, 1000000, &n) || n == 0) goto usage;
             app.cfg.login_per_ip_per_min = (unsigned)n;
             break;
         case 'F':
-            if (!parse_uint(optarg, 1000, &n) || n == 0)
-                goto usage;
+            if (!parse_uint(optarg, 1000, &n) || n == 0) goto usage;
             app.cfg.login_max_failures = (int)n;
             break;
         case 'K':
-            if (!parse_uint(optarg, 7 * 24 * 60, &n) || n == 0)
-                goto usage;
+            if (!parse_uint(optarg, 7 * 24 * 60, &n) || n == 0) goto usage;
             app.cfg.login_lock_ms = (int64_t)n * 60 * 1000;
             break;
         case 'S':
-            if (!parse_uint(optarg, 24 * 30, &n) || n == 0)
-                goto usage;
+            if (!parse_uint(optarg, 24 * 30, &n) || n == 0) goto usage;
             app.cfg.session_ttl_ms = (int64_t)n * 3600 * 1000;
             break;
-        case 's': app.cfg.secure_cookies = true; break;
-        case 'x': demo = true; break;
-        case 'h': serve_usage(stdout); return EXIT_OK;
-        default: goto usage;
+        case 's':
+            app.cfg.secure_cookies = true;
+            break;
+        case 'x':
+            demo = true;
+            break;
+        case 'h':
+            serve_usage(stdout);
+            return EXIT_OK;
+        default:
+            goto usage;
         }
     }
-    if (optind != argc)
-        goto usage;
+    if (optind != argc) goto usage;
 
     /* Block the stop signals before any thread starts so that only sigwait() sees them. */
     sigset_t stop;
@@ -360,15 +380,12 @@ int app_serve_main(int argc, char **argv)
         fprintf(stderr, "renkeid: cannot open log %s: %s\n", log_path, strerror(errno));
         return EXIT_FAILURE_;
     }
-    if (app.log)
-        setvbuf(app.log, NULL, _IOLBF, 0);
+    if (app.log) setvbuf(app.log, NULL, _IOLBF, 0);
     int rc = EXIT_FAILURE_;
     struct MHD_Daemon *d = NULL;
-    if (app_open(&app, &paths) != RK_OK)
-        goto out;
+    if (app_open(&app, &paths) != RK_OK) goto out;
     bool loaded;
-    if (demo && app_load_demo(&app, &paths, &loaded) != RK_OK)
-        goto out;
+    if (demo && app_load_demo(&app, &paths, &loaded) != RK_OK) goto out;
     json_error_t je;
     if (!(app.openapi = json_load_file(paths.openapi, 0, &je)))
         fprintf(stderr, "renkeid: warning: OpenAPI document %s not loaded: %s\n", paths.openapi,
@@ -393,10 +410,8 @@ int app_serve_main(int argc, char **argv)
     rc = EXIT_OK;
 out:
     app_close(&app);
-    if (app.log && app.log != stderr)
-        fclose(app.log);
-    if (rc == EXIT_OK)
-        fprintf(stderr, "renkeid: stopped cleanly\n");
+    if (app.log && app.log != stderr) fclose(app.log);
+    if (rc == EXIT_OK) fprintf(stderr, "renkeid: stopped cleanly\n");
     return rc;
 usage:
     serve_usage(stderr);

@@ -12,6 +12,7 @@ struct app_paths {
     const char *data_dir;   /* --data, RENKEI_DATA, default data/ (or the source tree's) */
     const char *migrations; /* --migrations, RENKEI_MIGRATIONS, default db/migrations */
     const char *openapi;    /* --openapi, RENKEI_OPENAPI, default docs/openapi.json */
+    int max_batch;          /* --max-batch: jobs per group commit (0 = the store's default) */
 };
 
 /* Defaults, then environment. */

@@ -15,26 +15,25 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: renkei [--db PATH] [--data DIR] [--migrations DIR] COMMAND [ARGS]\n\n"
-            "Commands:\n"
-            "  init [--demo]                      create/migrate the store; --demo loads\n"
-            "                                     data/demo.json into an empty store\n"
-            "  serve [server options]             run the server (see renkeid --help)\n"
-            "  org add TYPE NAME_JA [--name-en N] [--sectors a,b] [--ministry CODE]\n"
-            "          [--corporate-number N] [--council none|friend|member]\n"
-            "          [--consent-date YYYY-MM-DD] [--agreement TEXT] [--designated]\n"
-            "  org list\n"
-            "  user add ORG_ID USERNAME DISPLAY_NAME --roles a,b [--contractor]\n"
-            "                                     (password read from standard input)\n"
-            "  user passwd USERNAME               (new password read from standard input)\n"
-            "  user list [ORG_ID]\n"
-            "  token create USERNAME NAME --roles a,b [--days N]   (prints the token once)\n"
-            "  token revoke TOKEN_ID\n"
-            "  audit verify                       check the audit hash chain\n\n"
-            "Environment: RENKEI_DB, RENKEI_DATA, RENKEI_MIGRATIONS (as the options).\n"
-            "Exit codes: 0 ok, 1 runtime failure, 2 bad usage, 3 input rejected,\n"
-            "            4 audit chain broken.\n");
+    fprintf(f, "usage: renkei [--db PATH] [--data DIR] [--migrations DIR] COMMAND [ARGS]\n\n"
+               "Commands:\n"
+               "  init [--demo]                      create/migrate the store; --demo loads\n"
+               "                                     data/demo.json into an empty store\n"
+               "  serve [server options]             run the server (see renkeid --help)\n"
+               "  org add TYPE NAME_JA [--name-en N] [--sectors a,b] [--ministry CODE]\n"
+               "          [--corporate-number N] [--council none|friend|member]\n"
+               "          [--consent-date YYYY-MM-DD] [--agreement TEXT] [--designated]\n"
+               "  org list\n"
+               "  user add ORG_ID USERNAME DISPLAY_NAME --roles a,b [--contractor]\n"
+               "                                     (password read from standard input)\n"
+               "  user passwd USERNAME               (new password read from standard input)\n"
+               "  user list [ORG_ID]\n"
+               "  token create USERNAME NAME --roles a,b [--days N]   (prints the token once)\n"
+               "  token revoke TOKEN_ID\n"
+               "  audit verify                       check the audit hash chain\n\n"
+               "Environment: RENKEI_DB, RENKEI_DATA, RENKEI_MIGRATIONS (as the options).\n"
+               "Exit codes: 0 ok, 1 runtime failure, 2 bad usage, 3 input rejected,\n"
+               "            4 audit chain broken.\n");
 }
 
 static void print_errors(const struct jv_errors *e)
@@ -58,10 +57,8 @@ static json_t *csv_array(const char *s)
 
 static int read_password(char *buf, size_t cap)
 {
-    if (isatty(STDIN_FILENO))
-        fprintf(stderr, "password: ");
-    if (!fgets(buf, (int)cap, stdin))
-        return RK_EINVAL;
+    if (isatty(STDIN_FILENO)) fprintf(stderr, "password: ");
+    if (!fgets(buf, (int)cap, stdin)) return RK_EINVAL;
     buf[strcspn(buf, "\r\n")] = 0;
     return RK_OK;
 }
@@ -76,7 +73,8 @@ static int write_or_report(struct app *app, struct store_write *w)
 {
     int rc = store_write_sync(app->store, w);
     if (rc == RK_ECONFLICT)
-        fprintf(stderr, "renkei: %s: already taken\n", w->conflict_field[0] ? w->conflict_field : "record");
+        fprintf(stderr, "renkei: %s: already taken\n",
+                w->conflict_field[0] ? w->conflict_field : "record");
     else if (rc != RK_OK)
         fprintf(stderr, "renkei: %s\n", rk_strerror(rc));
     return rc == RK_OK ? EXIT_OK : rc == RK_EIO ? EXIT_FAILURE_ : EXIT_INVALID;
@@ -85,16 +83,14 @@ static int write_or_report(struct app *app, struct store_write *w)
 static int validate(const json_t *j, const struct jv_field *schema)
 {
     struct jv_errors errs;
-    if (jv_validate(j, schema, &errs) == RK_OK)
-        return RK_OK;
+    if (jv_validate(j, schema, &errs) == RK_OK) return RK_OK;
     print_errors(&errs);
     return RK_EINVAL;
 }
 
 static int cmd_org_add(struct app *app, int argc, char **argv)
 {
-    if (argc < 2)
-        return EXIT_USAGE;
+    if (argc < 2) return EXIT_USAGE;
     json_t *j = json_pack("{s:s, s:s}", "type", argv[0], "name_ja", argv[1]);
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -130,15 +126,13 @@ static int cmd_org_add(struct app *app, int argc, char **argv)
     struct store_write w = {.op = STORE_W_ORG_CREATE};
     struct jv_errors errs;
     int rc = EXIT_INVALID;
-    if (!j || validate(j, &api_org_create_schema) != RK_OK)
-        goto out;
+    if (!j || validate(j, &api_org_create_schema) != RK_OK) goto out;
     if (api_org_apply(app, j, &w.org, true, &errs) != RK_OK) {
         print_errors(&errs);
         goto out;
     }
     cli_audit(&w, "org.create", "org", 0);
-    if ((rc = write_or_report(app, &w)) == EXIT_OK)
-        printf("%lld\n", (long long)w.out_id);
+    if ((rc = write_or_report(app, &w)) == EXIT_OK) printf("%lld\n", (long long)w.out_id);
 out:
     json_decref(j);
     return rc;
@@ -164,12 +158,10 @@ static bool print_user(const struct user_rec *u, void *ctx)
 
 static int cmd_user_add(struct app *app, int argc, char **argv)
 {
-    if (argc < 3)
-        return EXIT_USAGE;
+    if (argc < 3) return EXIT_USAGE;
     char *end;
     long long org_id = strtoll(argv[0], &end, 10);
-    if (*end)
-        return EXIT_USAGE;
+    if (*end) return EXIT_USAGE;
     const char *roles = NULL;
     bool contractor = false;
     for (int i = 3; i < argc; i++) {
@@ -180,8 +172,7 @@ static int cmd_user_add(struct app *app, int argc, char **argv)
         else
             return EXIT_USAGE;
     }
-    if (!roles)
-        return EXIT_USAGE;
+    if (!roles) return EXIT_USAGE;
     char pw[AUTH_PASSWORD_MAX + 2];
     if (read_password(pw, sizeof pw) != RK_OK) {
         fprintf(stderr, "renkei: no password on standard input\n");
@@ -194,8 +185,7 @@ static int cmd_user_add(struct app *app, int argc, char **argv)
     int rc = EXIT_INVALID;
     struct store_write w = {.op = STORE_W_USER_CREATE};
     struct org_rec org;
-    if (!j || validate(j, &api_user_create_schema) != RK_OK)
-        goto out;
+    if (!j || validate(j, &api_user_create_schema) != RK_OK) goto out;
     if (app->store->ops->org_get(app->store, org_id, &org) != RK_OK) {
         fprintf(stderr, "renkei: /org_id: no such organisation\n");
         goto out;
@@ -213,8 +203,7 @@ static int cmd_user_add(struct app *app, int argc, char **argv)
                            sizeof w.user.pw_hash) != RK_OK)
         goto out;
     cli_audit(&w, "user.create", "user", 0);
-    if ((rc = write_or_report(app, &w)) == EXIT_OK)
-        printf("%lld\n", (long long)w.out_id);
+    if ((rc = write_or_report(app, &w)) == EXIT_OK) printf("%lld\n", (long long)w.out_id);
 out:
     json_decref(j);
     return rc;
@@ -228,8 +217,7 @@ static int cmd_user_passwd(struct app *app, const char *username)
         return EXIT_INVALID;
     }
     char pw[AUTH_PASSWORD_MAX + 2];
-    if (read_password(pw, sizeof pw) != RK_OK)
-        return EXIT_INVALID;
+    if (read_password(pw, sizeof pw) != RK_OK) return EXIT_INVALID;
     struct store_write w = {.op = STORE_W_USER_PASSWORD, .target_id = u.id};
     int rc = auth_password_hash(pw, w.user.pw_hash, sizeof w.user.pw_hash);
     sodium_memzero(pw, sizeof pw);
@@ -244,8 +232,7 @@ static int cmd_user_passwd(struct app *app, const char *username)
 
 static int cmd_token_create(struct app *app, int argc, char **argv)
 {
-    if (argc < 2)
-        return EXIT_USAGE;
+    if (argc < 2) return EXIT_USAGE;
     const char *roles = NULL;
     long long days = 90;
     for (int i = 2; i < argc; i++) {
@@ -258,8 +245,7 @@ static int cmd_token_create(struct app *app, int argc, char **argv)
         else
             return EXIT_USAGE;
     }
-    if (!roles)
-        return EXIT_USAGE;
+    if (!roles) return EXIT_USAGE;
     struct user_rec u;
     if (app->store->ops->user_by_name(app->store, argv[0], &u) != RK_OK) {
         fprintf(stderr, "renkei: no such user: %s\n", argv[0]);
@@ -268,8 +254,7 @@ static int cmd_token_create(struct app *app, int argc, char **argv)
     json_t *j = json_pack("{s:s, s:o, s:I}", "name", argv[1], "roles", csv_array(roles),
                           "expires_in_days", (json_int_t)days);
     int rc = EXIT_INVALID;
-    if (!j || validate(j, &api_token_schema) != RK_OK)
-        goto out;
+    if (!j || validate(j, &api_token_schema) != RK_OK) goto out;
     struct store_write w = {.op = STORE_W_TOKEN_CREATE};
     w.token.user_id = u.id;
     w.token.roles = roles_from_json(json_object_get(j, "roles"));
@@ -289,6 +274,27 @@ static int cmd_token_create(struct app *app, int argc, char **argv)
 out:
     json_decref(j);
     return rc;
+}
+
+/* The demo logins, so `make run` can show a newcomer how to get in. */
+static void print_demo_logins(const struct app_paths *paths)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/demo.json", paths->data_dir);
+    json_t *demo = json_load_file(path, 0, NULL);
+    if (!demo) return;
+    printf("\ndemo logins (local demos only):\n");
+    size_t i;
+    json_t *u;
+    json_array_foreach(json_object_get(demo, "users"), i, u)
+    {
+        json_t *roles = json_object_get(u, "roles");
+        char *rs = json_dumps(roles, JSON_COMPACT);
+        printf("  %-20s %-28s %s\n", json_string_value(json_object_get(u, "username")),
+               json_string_value(json_object_get(u, "password")), rs ? rs : "");
+        free(rs);
+    }
+    json_decref(demo);
 }
 
 static int cmd_audit_verify(struct app *app)
@@ -339,8 +345,7 @@ int main(int argc, char **argv)
         return app_serve_main(argc - i, argv + i);
     }
     struct app app = {0};
-    if (app_open(&app, &paths) != RK_OK)
-        return EXIT_FAILURE_;
+    if (app_open(&app, &paths) != RK_OK) return EXIT_FAILURE_;
     int rc = EXIT_USAGE;
     int rest = argc - i - 2;
     char **rv = argv + i + 2;
@@ -351,7 +356,10 @@ int main(int argc, char **argv)
             rc = EXIT_FAILURE_;
         else
             printf("store ready: %s%s\n", paths.db,
-                   loaded ? " (demo data loaded)" : demo ? " (already has data: demo skipped)" : "");
+                   loaded ? " (demo data loaded)"
+                   : demo ? " (already has data: demo skipped)"
+                          : "");
+        if (demo && rc == EXIT_OK) print_demo_logins(&paths);
     } else if (strcmp(cmd, "org") == 0 && strcmp(sub, "add") == 0) {
         rc = cmd_org_add(&app, rest, rv);
     } else if (strcmp(cmd, "org") == 0 && strcmp(sub, "list") == 0 && rest == 0) {
@@ -369,8 +377,7 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0) {
         rc = cmd_token_create(&app, rest, rv);
     } else if (strcmp(cmd, "token") == 0 && strcmp(sub, "revoke") == 0 && rest == 1) {
-        struct store_write w = {.op = STORE_W_TOKEN_REVOKE,
-                                .target_id = strtoll(rv[0], NULL, 10)};
+        struct store_write w = {.op = STORE_W_TOKEN_REVOKE, .target_id = strtoll(rv[0], NULL, 10)};
         struct token_rec t;
         if (w.target_id <= 0 || app.store->ops->token_get(app.store, w.target_id, &t) != RK_OK) {
             fprintf(stderr, "renkei: no such token: %s\n", rv[0]);
@@ -382,8 +389,7 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "audit") == 0 && strcmp(sub, "verify") == 0 && rest == 0) {
         rc = cmd_audit_verify(&app);
     }
-    if (rc == EXIT_USAGE)
-        usage(stderr);
+    if (rc == EXIT_USAGE) usage(stderr);
     app_close(&app);
     return rc;
 }

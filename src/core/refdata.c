@@ -140,6 +140,7 @@ static int check_string_array(struct ld *l, const json_t *arr, const char *ptr)
 static bool is_valid_sector_code(const char *s, enum rd_list *list)
 {
     const char *rest;
+    if (!s) return false;
     if (strncmp(s, "core.", 5) == 0) {
         *list = RD_LIST_CORE;
         rest = s + 5;
@@ -271,7 +272,7 @@ static int load_sectors(struct ld *l, struct refdata *rd, const json_t *arr)
             return fail(l, RK_EINVAL, q, "sector code \"%s\" does not match ^(core|ci)\\.[a-z_]+$",
                         s->code);
         const char *want = s->list == RD_LIST_CORE ? "core" : "ci";
-        if (strcmp(list, want) != 0) {
+        if (!list || strcmp(list, want) != 0) {
             ptrf(q, "%s/list", p);
             return fail(l, RK_EINVAL, q, "list \"%s\" does not match the code prefix of \"%s\"",
                         list, s->code);

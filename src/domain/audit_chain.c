@@ -20,8 +20,7 @@ static void put_str(crypto_hash_sha256_state *st, const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     put_u64(st, n);
-    if (n)
-        crypto_hash_sha256_update(st, (const unsigned char *)s, n);
+    if (n) crypto_hash_sha256_update(st, (const unsigned char *)s, n);
 }
 
 void audit_chain_hash(const struct audit_rec *r, unsigned char out[AUDIT_HASH_LEN])

@@ -54,7 +54,8 @@ enum jv_format {
     JV_FMT_DATETIME,  /* RFC 3339 with Z or ±hh:mm offset, real date and time */
     JV_FMT_CORPNUM,   /* 13-digit corporate number with a valid check digit (法人番号) */
     JV_FMT_PHONE,     /* digits, spaces, +, -, (, ); 5–20 characters */
-    JV_FMT_NO_CONTROL /* no control characters (U+0000–U+001F, U+007F) other than none: single line */
+    JV_FMT_NO_CONTROL /* no control characters (U+0000–U+001F, U+007F) other than none: single line
+                       */
 };
 
 struct jv_field {
@@ -103,8 +104,8 @@ int jv_validate(const json_t *doc, const struct jv_field *root, struct jv_errors
 
 /* Adds one error (used by handlers for rules the table cannot express, e.g. "unique"
  * conflicts). pointer may be NULL for "". Returns RK_EINVAL for convenience. */
-int jv_error_add(struct jv_errors *errs, const char *pointer, const char *rule,
-                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int jv_error_add(struct jv_errors *errs, const char *pointer, const char *rule, const char *fmt,
+                 ...) __attribute__((format(printf, 4, 5)));
 
 /* Appends an escaped RFC 6901 reference token for `key` to buf (NUL-terminated, truncated
  * safely at cap). Exposed for callers building pointers. */

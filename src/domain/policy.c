@@ -545,7 +545,8 @@ static int copy_child(const json_t *parent, const json_t *child,
     int rc;
 
     *out = NULL;
-    next = malloc(nactive * sizeof(*next));
+    next =
+        malloc(nactive * sizeof(*next)); /* NOLINT(bugprone-sizeof-expression): array of pointers */
     if (next == NULL) return RK_ENOMEM;
     nnext = select_child_rules(parent, active, nactive, depth, key, index, next, &ends);
     rc = ends ? RK_OK : copy_redacted(child, next, nnext, depth + 1, out);
@@ -624,7 +625,8 @@ int policy_view(const struct pol_principal *p, const struct pol_scope *s, const 
         goto out;
     }
     if (rs.n > 0) {
-        hidden = malloc(rs.n * sizeof(*hidden));
+        hidden = malloc(
+            rs.n * sizeof(*hidden)); /* NOLINT(bugprone-sizeof-expression): array of pointers */
         if (hidden == NULL) {
             rc = RK_ENOMEM;
             goto out;

@@ -74,7 +74,8 @@ enum pol_role {
     POL_ROLE_VIEWER = 1u << 4,
 };
 #define POL_ROLE__ALL 0x1fu
-#define POL_ROLE__WRITERS (POL_ROLE_ADMIN | POL_ROLE_ORG_ADMIN | POL_ROLE_ANALYST | POL_ROLE_REPORTER)
+#define POL_ROLE__WRITERS                                                                          \
+    (POL_ROLE_ADMIN | POL_ROLE_ORG_ADMIN | POL_ROLE_ANALYST | POL_ROLE_REPORTER)
 
 enum pol_council { POL_COUNCIL_NONE = 0, POL_COUNCIL_FRIEND, POL_COUNCIL_MEMBER };
 
@@ -99,7 +100,8 @@ struct pol_principal {
     int64_t user_id; /* 0: anonymous */
     int64_t org_id;  /* 0: anonymous */
     enum pol_org_type org_type;
-    uint64_t sectors; /* bit i = sector index i of the reference data; a ministry's covered sectors */
+    uint64_t
+        sectors; /* bit i = sector index i of the reference data; a ministry's covered sectors */
     enum pol_council council;
     bool designated; /* designated agency: may receive the comprehensive tier */
     bool contractor; /* consultant/contractor under NDA, not the organisation's own staff */
@@ -161,8 +163,9 @@ int policy_view(const struct pol_principal *p, const struct pol_scope *s, const 
                 const json_t *field_labels, json_t **out);
 
 /* Foundation records: organisations, users, tokens, audit. */
-bool policy_org_may_read(const struct pol_principal *p, int64_t org_id);         /* directory */
-bool policy_org_may_read_details(const struct pol_principal *p, int64_t org_id); /* council record */
+bool policy_org_may_read(const struct pol_principal *p, int64_t org_id); /* directory */
+bool policy_org_may_read_details(const struct pol_principal *p,
+                                 int64_t org_id); /* council record */
 bool policy_org_may_create(const struct pol_principal *p);
 bool policy_org_may_update(const struct pol_principal *p, int64_t org_id);
 bool policy_user_may_read(const struct pol_principal *p, int64_t user_org, int64_t user_id);

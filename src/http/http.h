@@ -60,9 +60,9 @@ struct app {
     struct metrics *metrics;
     struct auth_throttle *throttle;   /* login attempts per client address */
     struct auth_throttle *ghost_lock; /* failures per unknown username (see h_session.c) */
-    FILE *log;            /* one JSON line per request; NULL = no request log */
-    atomic_long inflight;  /* requests started and not yet completed */
-    atomic_long suspended; /* connections waiting for a group commit */
+    FILE *log;                        /* one JSON line per request; NULL = no request log */
+    atomic_long inflight;             /* requests started and not yet completed */
+    atomic_long suspended;            /* connections waiting for a group commit */
     atomic_bool ready;
     atomic_bool stopping; /* SIGTERM seen: new requests get 503 and the connection closes */
 };

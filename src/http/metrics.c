@@ -12,8 +12,8 @@
 #include "core/rk.h"
 
 #define LAT_N 13
-static const double lat_bounds_s[LAT_N - 1] = {0.0005, 0.001, 0.0025, 0.005, 0.01,  0.025,
-                                               0.05,   0.1,   0.25,   0.5,   1.0, 2.5};
+static const double lat_bounds_s[LAT_N - 1] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                               0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
 struct route_metrics {
     atomic_ullong by_class[6]; /* 1xx..5xx, [0] = other (client gone: 499 counts as 4xx) */
@@ -29,8 +29,7 @@ struct metrics {
 int metrics_new(size_t nroutes, struct metrics **out)
 {
     struct metrics *m = calloc(1, sizeof *m + (nroutes + 1) * sizeof(struct route_metrics));
-    if (!m)
-        return RK_ENOMEM;
+    if (!m) return RK_ENOMEM;
     m->nroutes = nroutes;
     *out = m;
     return RK_OK;
@@ -43,10 +42,8 @@ void metrics_free(struct metrics *m)
 
 void metrics_observe(struct metrics *m, size_t idx, unsigned status, int64_t dur_ns)
 {
-    if (!m)
-        return;
-    if (idx > m->nroutes)
-        idx = m->nroutes;
+    if (!m) return;
+    if (idx > m->nroutes) idx = m->nroutes;
     struct route_metrics *rm = &m->r[idx];
     unsigned cls = status / 100;
     atomic_fetch_add_explicit(&rm->by_class[cls >= 1 && cls <= 5 ? cls : 0], 1,
@@ -70,8 +67,7 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((forma
 
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
-    if (b->oom)
-        return;
+    if (b->oom) return;
     for (;;) {
         va_list ap;
         va_start(ap, fmt);
@@ -99,8 +95,7 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 char *metrics_render(struct metrics *m, const struct store_stats *st, size_t *len)
 {
     struct sbuf b = {.cap = 16384};
-    if (!(b.p = malloc(b.cap)))
-        return NULL;
+    if (!(b.p = malloc(b.cap))) return NULL;
     b.p[0] = 0;
     sb_printf(&b, "# HELP renkei_http_requests_total HTTP requests by route and status class.\n"
                   "# TYPE renkei_http_requests_total counter\n");
@@ -125,8 +120,7 @@ char *metrics_render(struct metrics *m, const struct store_stats *st, size_t *le
         unsigned long long cum = 0;
         for (size_t k = 0; k < LAT_N; k++)
             cum += atomic_load(&m->r[i].lat[k]);
-        if (!cum)
-            continue;
+        if (!cum) continue;
         cum = 0;
         for (size_t k = 0; k < LAT_N; k++) {
             cum += atomic_load(&m->r[i].lat[k]);

@@ -10,8 +10,7 @@
 
 static void set_resp(struct req *r, unsigned status, const char *ctype, char *buf, size_t len)
 {
-    if (r->resp)
-        MHD_destroy_response(r->resp);
+    if (r->resp) MHD_destroy_response(r->resp);
     r->resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
     r->status = status;
     if (r->resp)
@@ -27,8 +26,7 @@ static void reply_json_type(struct req *r, unsigned status, json_t *body, const 
     if (!s) {
         static const char oom[] = "{\"title\":\"Internal error\",\"status\":500}";
         char *copy = strdup(oom);
-        if (copy)
-            set_resp(r, 500, "application/problem+json", copy, strlen(copy));
+        if (copy) set_resp(r, 500, "application/problem+json", copy, strlen(copy));
         return;
     }
     set_resp(r, status, ctype, s, strlen(s));
@@ -43,8 +41,7 @@ void http_reply_text(struct req *r, unsigned status, const char *content_type, c
                      size_t len)
 {
     char *copy = malloc(len + 1);
-    if (!copy)
-        return;
+    if (!copy) return;
     memcpy(copy, text, len);
     copy[len] = 0;
     set_resp(r, status, content_type, copy, len);
@@ -56,17 +53,15 @@ void http_problem(struct req *r, unsigned status, const char *kind, const char *
     char type[96];
     snprintf(type, sizeof type, "/problems/%s", kind);
     json_t *p = json_pack("{s:s, s:s, s:i}", "type", type, "title", title, "status", (int)status);
-    if (!p)
-        return;
-    if (detail)
-        json_object_set_new(p, "detail", json_string(detail));
+    if (!p) return;
+    if (detail) json_object_set_new(p, "detail", json_string(detail));
     json_object_set_new(p, "instance", json_string(r->url ? r->url : ""));
     json_object_set_new(p, "request_id", json_string(r->request_id));
     json_t *arr = json_array();
     for (size_t i = 0; errs && i < errs->n; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "pointer", errs->e[i].pointer,
-                                             "rule", errs->e[i].rule, "message",
-                                             errs->e[i].message));
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:s, s:s}", "pointer", errs->e[i].pointer, "rule",
+                                        errs->e[i].rule, "message", errs->e[i].message));
     json_object_set_new(p, "errors", arr);
     if (errs && errs->dropped)
         json_object_set_new(p, "errors_dropped", json_integer((json_int_t)errs->dropped));
@@ -117,8 +112,7 @@ static enum MHD_Result query_key(void *cls, enum MHD_ValueKind kind, const char 
 {
     struct query_check *ck = cls;
     for (const char *const *a = ck->allowed; a && *a; a++)
-        if (strcmp(*a, key) == 0)
-            return MHD_YES;
+        if (strcmp(*a, key) == 0) return MHD_YES;
     ck->bad = key;
     return MHD_NO;
 }
@@ -127,8 +121,7 @@ bool http_query_check(struct req *r, const char *const *allowed)
 {
     struct query_check ck = {allowed, NULL};
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_key, &ck);
-    if (!ck.bad)
-        return true;
+    if (!ck.bad) return true;
     char ptr[JV_POINTER_MAX] = "/query";
     jv_pointer_append(ptr, sizeof ptr, ck.bad);
     http_problem_field(r, 400, "validation", ptr, "unknown_field",

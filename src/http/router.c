@@ -3,14 +3,12 @@
 
 #include <string.h>
 
-
 /* Matches path against pattern; captures {id} segments. Query strings are not part of url. */
 bool http_route_match(const char *pattern, const char *path, int64_t *params)
 {
     size_t np = 0;
     while (*pattern && *path) {
-        if (*pattern != '/' || *path != '/')
-            return false;
+        if (*pattern != '/' || *path != '/') return false;
         pattern++;
         path++;
         const char *pe = strchr(pattern, '/');
@@ -18,12 +16,10 @@ bool http_route_match(const char *pattern, const char *path, int64_t *params)
         size_t pl = pe ? (size_t)(pe - pattern) : strlen(pattern);
         size_t sl = se ? (size_t)(se - path) : strlen(path);
         if (pl == 4 && memcmp(pattern, "{id}", 4) == 0) {
-            if (sl == 0 || sl > 18 || path[0] == '0' || np >= HTTP_MAX_PARAMS)
-                return false;
+            if (sl == 0 || sl > 18 || path[0] == '0' || np >= HTTP_MAX_PARAMS) return false;
             int64_t v = 0;
             for (size_t i = 0; i < sl; i++) {
-                if (path[i] < '0' || path[i] > '9')
-                    return false;
+                if (path[i] < '0' || path[i] > '9') return false;
                 v = v * 10 + (path[i] - '0');
             }
             params[np++] = v;
@@ -38,13 +34,12 @@ bool http_route_match(const char *pattern, const char *path, int64_t *params)
 
 /* Finds the route; *path_known tells a 405 from a 404. */
 const struct route *http_route_find(const char *method, const char *path, int64_t *params,
-                                      size_t *idx, bool *path_known)
+                                    size_t *idx, bool *path_known)
 {
     *path_known = false;
     for (size_t i = 0; i < http_nroutes; i++) {
         int64_t p[HTTP_MAX_PARAMS] = {0};
-        if (!http_route_match(http_routes[i].pattern, path, p))
-            continue;
+        if (!http_route_match(http_routes[i].pattern, path, p)) continue;
         *path_known = true;
         if (strcmp(http_routes[i].method, method) == 0 ||
             (strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0)) {
@@ -55,4 +50,3 @@ const struct route *http_route_find(const char *method, const char *path, int64_
     }
     return NULL;
 }
-

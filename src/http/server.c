@@ -53,13 +53,11 @@ static void allow_header(struct req *r, const char *path)
         int64_t p[HTTP_MAX_PARAMS];
         if (http_route_match(http_routes[i].pattern, path, p) &&
             strlen(allow) + strlen(http_routes[i].method) + 3 < sizeof allow) {
-            if (allow[0])
-                strcat(allow, ", "); /* NOLINT: bounded above */
+            if (allow[0]) strcat(allow, ", ");    /* NOLINT: bounded above */
             strcat(allow, http_routes[i].method); /* NOLINT: bounded above */
         }
     }
-    if (r->resp)
-        MHD_add_response_header(r->resp, MHD_HTTP_HEADER_ALLOW, allow);
+    if (r->resp) MHD_add_response_header(r->resp, MHD_HTTP_HEADER_ALLOW, allow);
 }
 
 /* ---- credentials --------------------------------------------------------------------------- */
@@ -92,27 +90,22 @@ static int authenticate(struct req *r)
     unsigned char h[AUTH_HASH_LEN];
     int rc;
     if (authz) {
-        if (strncasecmp(authz, "Bearer ", 7) != 0)
-            return RK_EAUTH;
+        if (strncasecmp(authz, "Bearer ", 7) != 0) return RK_EAUTH;
         const char *tok = authz + 7;
         size_t n = strlen(tok);
-        if (n < 10 || n > AUTH_SECRET_MAX)
-            return RK_EAUTH;
+        if (n < 10 || n > AUTH_SECRET_MAX) return RK_EAUTH;
         auth_secret_hash(tok, n, h);
         rc = app->store->ops->auth_token(app->store, h, store_now_ms(), &r->auth);
     } else {
         const char *c = cookie_value(r);
-        if (!c)
-            return RK_OK;
+        if (!c) return RK_OK;
         size_t n = strlen(c);
-        if (n < 10 || n > AUTH_SECRET_MAX)
-            return RK_EAUTH;
+        if (n < 10 || n > AUTH_SECRET_MAX) return RK_EAUTH;
         auth_secret_hash(c, n, h);
         rc = app->store->ops->auth_session(app->store, h, store_now_ms(), &r->auth);
         r->via_cookie = rc == RK_OK;
     }
-    if (rc != RK_OK)
-        return rc == RK_EIO ? RK_EIO : RK_EAUTH;
+    if (rc != RK_OK) return rc == RK_EIO ? RK_EIO : RK_EAUTH;
     r->authed = true;
     http_principal_from_auth(&r->auth, &r->who);
     return RK_OK;
@@ -126,11 +119,9 @@ static bool is_unsafe(const char *m)
 static bool json_content_type(struct req *r)
 {
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
-    if (!ct)
-        return false;
+    if (!ct) return false;
     size_t n = strlen("application/json");
-    if (strncasecmp(ct, "application/json", n) != 0)
-        return false;
+    if (strncasecmp(ct, "application/json", n) != 0) return false;
     const char *rest = ct + n;
     while (*rest == ' ')
         rest++;
@@ -143,8 +134,7 @@ static struct req *req_new(struct app *app, struct MHD_Connection *c, const char
                            const char *method)
 {
     struct req *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    if (!r) return NULL;
     r->app = app;
     r->conn = c;
     r->url = url;
@@ -171,8 +161,7 @@ static struct req *req_new(struct app *app, struct MHD_Connection *c, const char
 
 static void req_free(struct req *r)
 {
-    if (r->resp)
-        MHD_destroy_response(r->resp);
+    if (r->resp) MHD_destroy_response(r->resp);
     json_decref(r->json);
     free(r->body);
     free(r->w);
@@ -236,8 +225,7 @@ static bool parse_body(struct req *r)
 static void log_request(struct req *r, int64_t dur_ns)
 {
     FILE *f = r->app->log;
-    if (!f)
-        return;
+    if (!f) return;
     char t[40], who[64] = "null", org[32] = "null", line[1024];
     if (r->authed) {
         snprintf(who, sizeof who, "\"user:%lld\"", (long long)r->auth.user.id);
@@ -259,8 +247,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     struct app *app = cls;
     struct req *r = *con_cls;
-    if (!r)
-        return;
+    if (!r) return;
     int64_t dur = mono_ns() - r->t0_ns;
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0)
         r->status = 499; /* client went away before an answer */
@@ -302,12 +289,10 @@ static void free_job(struct store_write *w)
     free(w);
 }
 
-void http_audit_async(struct req *r, const char *action, const char *object_kind,
-                      int64_t object_id)
+void http_audit_async(struct req *r, const char *action, const char *object_kind, int64_t object_id)
 {
     struct store_write *w = calloc(1, sizeof *w);
-    if (!w)
-        return;
+    if (!w) return;
     w->op = STORE_W_AUDIT_ONLY;
     store_audit_set(&w->audit, r->auth.user.id, r->auth.org.id, action, object_kind, object_id,
                     r->request_id);
@@ -316,16 +301,14 @@ void http_audit_async(struct req *r, const char *action, const char *object_kind
                  (long long)r->auth.token_id, r->route ? r->route->method : "",
                  r->route ? r->route->pattern : "");
     w->done = free_job;
-    if (r->app->store->ops->submit(r->app->store, w) != RK_OK)
-        free(w);
+    if (r->app->store->ops->submit(r->app->store, w) != RK_OK) free(w);
 }
 
 static enum MHD_Result queue(struct req *r)
 {
     if (!r->resp)
         http_problem(r, 500, "internal", "Internal error", "The handler gave no answer.", NULL);
-    if (!r->resp)
-        return MHD_NO;
+    if (!r->resp) return MHD_NO;
     MHD_add_response_header(r->resp, "X-Request-Id", r->request_id);
     MHD_add_response_header(r->resp, "Cache-Control", "no-store");
     MHD_add_response_header(r->resp, "X-Content-Type-Options", "nosniff");
@@ -342,14 +325,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct app *app = cls;
     struct req *r = *con_cls;
     if (!r) {
-        if (!(r = req_new(app, c, url, method)))
-            return MHD_NO;
+        if (!(r = req_new(app, c, url, method))) return MHD_NO;
         *con_cls = r;
         if (atomic_load(&app->stopping)) {
             /* Keep-alive clients would otherwise keep a stopping server busy forever. */
             http_problem(r, 503, "unavailable", "Shutting down",
-                         "The server is stopping; retry against another instance or later.",
-                         NULL);
+                         "The server is stopping; retry against another instance or later.", NULL);
             MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CONNECTION, "close");
             MHD_add_response_header(r->resp, MHD_HTTP_HEADER_RETRY_AFTER, "5");
             return queue(r);
@@ -431,18 +412,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (r->authed && r->auth.token_id && !is_unsafe(method))
         http_audit_async(r, "token.use", "token", r->auth.token_id);
-    if (!http_query_check(r, r->route->query))
-        return queue(r);
-    if ((r->route->flags & ROUTE_BODY) && !parse_body(r))
-        return queue(r);
+    if (!http_query_check(r, r->route->query)) return queue(r);
+    if ((r->route->flags & ROUTE_BODY) && !parse_body(r)) return queue(r);
     if (!(r->route->flags & ROUTE_BODY) && r->body_len > 0) {
         http_problem(r, 415, "unsupported-media-type", "No body expected",
                      "This endpoint takes no request body.", NULL);
         return queue(r);
     }
     r->route->handler(r);
-    if (r->suspended)
-        return MHD_YES;
+    if (r->suspended) return MHD_YES;
     return queue(r);
 }
 
@@ -455,16 +433,14 @@ int http_start(struct app *app, struct MHD_Daemon **out, char *err, size_t errle
     }
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
-        (uint16_t)app->cfg.port, NULL, NULL, on_request, app,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)app->cfg.threads,
+        (uint16_t)app->cfg.port, NULL, NULL, on_request, app, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)app->cfg.threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)app->cfg.conn_memory,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)app->cfg.conn_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)app->cfg.max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)app->cfg.per_ip_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned int)1, MHD_OPTION_END);
     if (!d) {
         snprintf(err, errlen, "cannot listen on %s:%u: %s", app->cfg.bind_addr, app->cfg.port,
                  strerror(errno));
@@ -480,8 +456,7 @@ void http_stop(struct app *app, struct MHD_Daemon *d)
     atomic_store(&app->ready, false);
     atomic_store(&app->stopping, true);
     MHD_socket ls = MHD_quiesce_daemon(d); /* stop accepting; in-flight requests go on */
-    if (ls != MHD_INVALID_SOCKET)
-        close(ls);
+    if (ls != MHD_INVALID_SOCKET) close(ls);
     int64_t deadline = mono_ns() + (int64_t)app->cfg.shutdown_grace_s * 1000000000;
     struct timespec ts = {0, 10 * 1000 * 1000};
     /* A suspended connection waits for a commit the writer will finish; libmicrohttpd must not

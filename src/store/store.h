@@ -38,8 +38,8 @@ struct org_rec {
     enum pol_org_type type;
     char name_ja[STORE_NAME_MAX];
     char name_en[STORE_NAME_MAX];
-    char corporate_number[14]; /* "" when none */
-    uint64_t sectors;          /* for a ministry: the sectors it covers */
+    char corporate_number[14];     /* "" when none */
+    uint64_t sectors;              /* for a ministry: the sectors it covers */
     char ministry[STORE_CODE_MAX]; /* ministries: code in data/ministries.json */
     enum pol_council council;
     char council_consent_date[11]; /* YYYY-MM-DD or "" */
@@ -84,8 +84,8 @@ struct auth_ctx {
     struct org_rec org;
     int64_t session_id; /* one of these two is set */
     int64_t token_id;
-    char csrf[64];      /* session only */
-    unsigned roles;     /* effective: a token's roles ∩ its user's roles */
+    char csrf[64];  /* session only */
+    unsigned roles; /* effective: a token's roles ∩ its user's roles */
 };
 
 /* Audit content for the record appended with a write; action NULL = no record. When
@@ -102,7 +102,7 @@ struct audit_entry {
 
 enum store_wop {
     STORE_W_ORG_CREATE = 1,
-    STORE_W_ORG_UPDATE,  /* full replacement of the mutable fields; checks version */
+    STORE_W_ORG_UPDATE, /* full replacement of the mutable fields; checks version */
     STORE_W_USER_CREATE,
     STORE_W_USER_UPDATE, /* display_name, roles, contractor, disabled */
     STORE_W_USER_PASSWORD,
@@ -122,16 +122,16 @@ struct store_write {
     struct token_rec token;
     struct session_rec session;
     unsigned char secret_hash[crypto_generichash_BYTES]; /* token/session credential hash */
-    int64_t target_id;        /* updates, revocations */
-    int64_t expect_version;   /* ORG_UPDATE: optimistic concurrency, 0 = don't check */
-    int max_failures;         /* LOGIN_FAILED */
-    int64_t lock_ms;          /* LOGIN_FAILED */
+    int64_t target_id;                                   /* updates, revocations */
+    int64_t expect_version; /* ORG_UPDATE: optimistic concurrency, 0 = don't check */
+    int max_failures;       /* LOGIN_FAILED */
+    int64_t lock_ms;        /* LOGIN_FAILED */
     struct audit_entry audit;
     /* outputs */
-    int rc;           /* RK_OK, RK_ECONFLICT (conflict_field says which), RK_ENOTFOUND, RK_EIO */
-    int64_t out_id;   /* the created row */
+    int rc;         /* RK_OK, RK_ECONFLICT (conflict_field says which), RK_ENOTFOUND, RK_EIO */
+    int64_t out_id; /* the created row */
     char conflict_field[48]; /* JSON Pointer of the field that conflicts, e.g. "/username" */
-    bool locked;      /* LOGIN_FAILED: the account is now locked */
+    bool locked;             /* LOGIN_FAILED: the account is now locked */
     /* completion: called on the writer thread after the batch committed (or failed) */
     void (*done)(struct store_write *w);
     void *ctx;
@@ -155,7 +155,10 @@ typedef bool (*store_audit_cb)(const struct audit_rec *r, void *ctx);
 
 /* Group-commit latency histogram: upper bounds in microseconds, the last bucket is +Inf. */
 #define STORE_HIST_N 11
-#define STORE_HIST_BOUNDS_US {250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000}
+#define STORE_HIST_BOUNDS_US                                                                       \
+    {                                                                                              \
+        250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000                              \
+    }
 
 struct store_stats {
     uint64_t batches, jobs, commit_ns_total, max_batch;
@@ -183,8 +186,7 @@ struct store_ops {
                         struct auth_ctx *out);
     int (*auth_token)(struct store *s, const unsigned char *hash, int64_t now_ms,
                       struct auth_ctx *out);
-    int (*audit_list)(struct store *s, const struct audit_filter *f, store_audit_cb cb,
-                      void *ctx);
+    int (*audit_list)(struct store *s, const struct audit_filter *f, store_audit_cb cb, void *ctx);
     /* Walks the whole chain, checking it; on RK_ECORRUPT *bad_seq names the first bad record
      * (or the head row) and why is set. */
     int (*audit_verify)(struct store *s, int64_t *checked, int64_t *bad_seq, const char **why);

@@ -61,7 +61,7 @@ enum sq_stmt {
 
 #define ORG_COLS                                                                                   \
     "o.id, o.type, o.name_ja, o.name_en, o.corporate_number, o.sectors, o.ministry, o.council, "   \
-    "o.council_consent_date, o.confidentiality_agreement, o.designated, o.created_ms, "           \
+    "o.council_consent_date, o.confidentiality_agreement, o.designated, o.created_ms, "            \
     "o.updated_ms, o.version"
 #define ORG_NCOLS 14
 #define USER_COLS                                                                                  \
@@ -69,7 +69,8 @@ enum sq_stmt {
     "u.failed_logins, u.locked_until_ms, u.created_ms, u.updated_ms"
 #define USER_NCOLS 12
 #define TOKEN_COLS "t.id, t.user_id, t.name, t.roles, t.created_ms, t.expires_ms, t.revoked_ms"
-#define AUDIT_COLS "seq, ts_ms, user_id, org_id, action, object, request_id, detail, prev_hash, hash"
+#define AUDIT_COLS                                                                                 \
+    "seq, ts_ms, user_id, org_id, action, object, request_id, detail, prev_hash, hash"
 
 static const char *const sq_sql[Q__COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -83,11 +84,12 @@ static const char *const sq_sql[Q__COUNT] = {
                      "designated, created_ms, updated_ms, version) "
                      "VALUES (?1, ?2, ?3, NULLIF(?4, ''), ?5, NULLIF(?6, ''), ?7, NULLIF(?8, ''), "
                      "NULLIF(?9, ''), ?10, ?11, ?11, 1)",
-    [Q_ORG_UPDATE] = "UPDATE orgs SET name_ja = ?2, name_en = ?3, corporate_number = NULLIF(?4, ''), "
-                     "sectors = ?5, council = ?6, council_consent_date = NULLIF(?7, ''), "
-                     "confidentiality_agreement = NULLIF(?8, ''), designated = ?9, "
-                     "updated_ms = ?10, version = version + 1 "
-                     "WHERE id = ?1 AND (?11 = 0 OR version = ?11)",
+    [Q_ORG_UPDATE] =
+        "UPDATE orgs SET name_ja = ?2, name_en = ?3, corporate_number = NULLIF(?4, ''), "
+        "sectors = ?5, council = ?6, council_consent_date = NULLIF(?7, ''), "
+        "confidentiality_agreement = NULLIF(?8, ''), designated = ?9, "
+        "updated_ms = ?10, version = version + 1 "
+        "WHERE id = ?1 AND (?11 = 0 OR version = ?11)",
     [Q_ORG_GET] = "SELECT " ORG_COLS " FROM orgs o WHERE o.id = ?1",
     [Q_ORG_LIST] = "SELECT " ORG_COLS " FROM orgs o WHERE o.id > ?1 ORDER BY o.id",
     [Q_USER_INSERT] = "INSERT INTO users (org_id, username, display_name, pw_hash, roles, "
@@ -216,11 +218,9 @@ static sqlite3_stmt *stmt(struct sq_conn *c, enum sq_stmt q)
 static struct sq_conn *reader(struct sq_store *s)
 {
     struct sq_conn *c = pthread_getspecific(s->reader_key);
-    if (c)
-        return c;
+    if (c) return c;
     c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    if (!c) return NULL;
     if (conn_open(s->path, false, c) != RK_OK) {
         free(c);
         return NULL;
@@ -245,16 +245,14 @@ static void row_org(sqlite3_stmt *st, int i, struct org_rec *o)
     memset(o, 0, sizeof *o);
     o->id = sqlite3_column_int64(st, i);
     col_text(st, i + 1, tmp, sizeof tmp);
-    if (policy_org_type_parse(tmp, &o->type) != RK_OK)
-        o->type = POL_ORG_OTHER;
+    if (policy_org_type_parse(tmp, &o->type) != RK_OK) o->type = POL_ORG_OTHER;
     col_text(st, i + 2, o->name_ja, sizeof o->name_ja);
     col_text(st, i + 3, o->name_en, sizeof o->name_en);
     col_text(st, i + 4, o->corporate_number, sizeof o->corporate_number);
     o->sectors = (uint64_t)sqlite3_column_int64(st, i + 5);
     col_text(st, i + 6, o->ministry, sizeof o->ministry);
     col_text(st, i + 7, tmp, sizeof tmp);
-    if (policy_council_parse(tmp, &o->council) != RK_OK)
-        o->council = POL_COUNCIL_NONE;
+    if (policy_council_parse(tmp, &o->council) != RK_OK) o->council = POL_COUNCIL_NONE;
     col_text(st, i + 8, o->council_consent_date, sizeof o->council_consent_date);
     col_text(st, i + 9, o->confidentiality_agreement, sizeof o->confidentiality_agreement);
     o->designated = sqlite3_column_int(st, i + 10) != 0;
@@ -296,8 +294,7 @@ static void blob32(sqlite3_stmt *st, int i, unsigned char out[AUDIT_HASH_LEN])
 {
     memset(out, 0, AUDIT_HASH_LEN);
     const void *b = sqlite3_column_blob(st, i);
-    if (b && sqlite3_column_bytes(st, i) == AUDIT_HASH_LEN)
-        memcpy(out, b, AUDIT_HASH_LEN);
+    if (b && sqlite3_column_bytes(st, i) == AUDIT_HASH_LEN) memcpy(out, b, AUDIT_HASH_LEN);
 }
 
 /* Audit rows point into the statement's memory: valid until the next step. */
@@ -318,8 +315,7 @@ static void row_audit(sqlite3_stmt *st, struct audit_rec *a)
 static int step_done(sqlite3_stmt *st)
 {
     int r = sqlite3_step(st);
-    if (r == SQLITE_DONE || r == SQLITE_ROW)
-        return RK_OK;
+    if (r == SQLITE_DONE || r == SQLITE_ROW) return RK_OK;
     return (r & 0xff) == SQLITE_CONSTRAINT ? RK_ECONFLICT : RK_EIO;
 }
 
@@ -339,33 +335,27 @@ static int cmp_str(const void *a, const void *b)
 static bool is_migration_name(const char *n)
 {
     size_t len = strlen(n);
-    if (len < 9 || strcmp(n + len - 4, ".sql") != 0 || n[4] != '_')
-        return false;
+    if (len < 9 || strcmp(n + len - 4, ".sql") != 0 || n[4] != '_') return false;
     for (int i = 0; i < 4; i++)
-        if (n[i] < '0' || n[i] > '9')
-            return false;
+        if (n[i] < '0' || n[i] > '9') return false;
     return true;
 }
 
 static int read_file(const char *path, char **out)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return RK_EIO;
+    if (!f) return RK_EIO;
     int rc = RK_EIO;
     char *buf = NULL;
-    if (fseek(f, 0, SEEK_END) != 0)
-        goto out;
+    if (fseek(f, 0, SEEK_END) != 0) goto out;
     long n = ftell(f);
-    if (n < 0 || n > 16 * 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0)
-        goto out;
+    if (n < 0 || n > 16 * 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0) goto out;
     buf = malloc((size_t)n + 1);
     if (!buf) {
         rc = RK_ENOMEM;
         goto out;
     }
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-        goto out;
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) goto out;
     buf[n] = 0;
     *out = buf;
     buf = NULL;
@@ -396,8 +386,7 @@ static int migrate(sqlite3 *db, const char *dir, char *err, size_t errlen)
     }
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (!is_migration_name(e->d_name))
-            continue;
+        if (!is_migration_name(e->d_name)) continue;
         if (n == RK_ARRAY_LEN(names)) {
             snprintf(err, errlen, "too many migrations in %s", dir);
             goto out;
@@ -419,8 +408,7 @@ static int migrate(sqlite3 *db, const char *dir, char *err, size_t errlen)
             applied = sqlite3_step(st) == SQLITE_ROW;
         }
         sqlite3_finalize(st);
-        if (applied)
-            continue;
+        if (applied) continue;
         char path[4096];
         char *sql = NULL;
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -430,9 +418,8 @@ static int migrate(sqlite3 *db, const char *dir, char *err, size_t errlen)
         }
         char *msg = NULL;
         char ins[256];
-        snprintf(ins, sizeof ins,
-                 "INSERT INTO schema_migrations VALUES (%d, '%.100s', %lld)", version, names[i],
-                 (long long)store_now_ms());
+        snprintf(ins, sizeof ins, "INSERT INTO schema_migrations VALUES (%d, '%.100s', %lld)",
+                 version, names[i], (long long)store_now_ms());
         if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
             sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK ||
             sqlite3_exec(db, ins, NULL, NULL, &msg) != SQLITE_OK ||
@@ -476,12 +463,11 @@ static int conflict(struct store_write *w, sqlite3 *db, const char *const *map)
 
 static int job_org(struct sq_store *s, struct store_write *w, bool create)
 {
-    static const char *const map[] = {"orgs.corporate_number", "/corporate_number",
-                                      "orgs.ministry", "/ministry", NULL};
+    static const char *const map[] = {"orgs.corporate_number", "/corporate_number", "orgs.ministry",
+                                      "/ministry", NULL};
     struct org_rec *o = &w->org;
     sqlite3_stmt *st = stmt(&s->w, create ? Q_ORG_INSERT : Q_ORG_UPDATE);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     int64_t now = store_now_ms();
     if (create) {
         bind_text(st, 1, policy_org_type_name(o->type));
@@ -509,10 +495,8 @@ static int job_org(struct sq_store *s, struct store_write *w, bool create)
         sqlite3_bind_int64(st, 11, w->expect_version);
     }
     int rc = step_done(st);
-    if (rc == RK_ECONFLICT)
-        return conflict(w, s->w.db, map);
-    if (rc != RK_OK)
-        return rc;
+    if (rc == RK_ECONFLICT) return conflict(w, s->w.db, map);
+    if (rc != RK_OK) return rc;
     if (create) {
         w->out_id = sqlite3_last_insert_rowid(s->w.db);
     } else if (sqlite3_changes(s->w.db) == 0) {
@@ -533,8 +517,7 @@ static int job_user(struct sq_store *s, struct store_write *w)
     int rc;
     switch (w->op) {
     case STORE_W_USER_CREATE:
-        if (!(st = stmt(&s->w, Q_USER_INSERT)))
-            return RK_EIO;
+        if (!(st = stmt(&s->w, Q_USER_INSERT))) return RK_EIO;
         sqlite3_bind_int64(st, 1, u->org_id);
         bind_text(st, 2, u->username);
         bind_text(st, 3, u->display_name);
@@ -543,13 +526,11 @@ static int job_user(struct sq_store *s, struct store_write *w)
         sqlite3_bind_int(st, 6, u->contractor);
         sqlite3_bind_int64(st, 7, now);
         rc = step_done(st);
-        if (rc == RK_ECONFLICT)
-            return conflict(w, s->w.db, map);
+        if (rc == RK_ECONFLICT) return conflict(w, s->w.db, map);
         w->out_id = sqlite3_last_insert_rowid(s->w.db);
         return rc;
     case STORE_W_USER_UPDATE:
-        if (!(st = stmt(&s->w, Q_USER_UPDATE)))
-            return RK_EIO;
+        if (!(st = stmt(&s->w, Q_USER_UPDATE))) return RK_EIO;
         sqlite3_bind_int64(st, 1, w->target_id);
         bind_text(st, 2, u->display_name);
         sqlite3_bind_int(st, 3, (int)u->roles);
@@ -558,8 +539,7 @@ static int job_user(struct sq_store *s, struct store_write *w)
         sqlite3_bind_int64(st, 6, now);
         break;
     case STORE_W_USER_PASSWORD:
-        if (!(st = stmt(&s->w, Q_USER_PASSWORD)))
-            return RK_EIO;
+        if (!(st = stmt(&s->w, Q_USER_PASSWORD))) return RK_EIO;
         sqlite3_bind_int64(st, 1, w->target_id);
         bind_text(st, 2, u->pw_hash);
         sqlite3_bind_int64(st, 3, now);
@@ -567,15 +547,12 @@ static int job_user(struct sq_store *s, struct store_write *w)
     default:
         return RK_EINVAL;
     }
-    if ((rc = step_done(st)) != RK_OK)
-        return rc;
-    if (sqlite3_changes(s->w.db) == 0)
-        return RK_ENOTFOUND;
+    if ((rc = step_done(st)) != RK_OK) return rc;
+    if (sqlite3_changes(s->w.db) == 0) return RK_ENOTFOUND;
     w->out_id = w->target_id;
     /* A new password or a disabled account ends every open session of that user. */
     if (w->op == STORE_W_USER_PASSWORD || (w->op == STORE_W_USER_UPDATE && u->disabled)) {
-        if (!(st = stmt(&s->w, Q_USER_SESSIONS_REVOKE)))
-            return RK_EIO;
+        if (!(st = stmt(&s->w, Q_USER_SESSIONS_REVOKE))) return RK_EIO;
         sqlite3_bind_int64(st, 1, w->target_id);
         sqlite3_bind_int64(st, 2, now);
         return step_done(st);
@@ -588,10 +565,8 @@ static int job_login(struct sq_store *s, struct store_write *w)
     sqlite3_stmt *st;
     int rc;
     if (w->op == STORE_W_LOGIN_FAILED) {
-        if (w->target_id == 0)
-            return RK_OK; /* unknown username: only the audit record */
-        if (!(st = stmt(&s->w, Q_LOGIN_FAILED)))
-            return RK_EIO;
+        if (w->target_id == 0) return RK_OK; /* unknown username: only the audit record */
+        if (!(st = stmt(&s->w, Q_LOGIN_FAILED))) return RK_EIO;
         sqlite3_bind_int64(st, 1, w->target_id);
         sqlite3_bind_int(st, 2, w->max_failures);
         sqlite3_bind_int64(st, 3, store_now_ms() + w->lock_ms);
@@ -600,20 +575,16 @@ static int job_login(struct sq_store *s, struct store_write *w)
         sqlite3_reset(st);
         return RK_OK;
     }
-    if (!(st = stmt(&s->w, Q_LOGIN_OK)))
-        return RK_EIO;
+    if (!(st = stmt(&s->w, Q_LOGIN_OK))) return RK_EIO;
     sqlite3_bind_int64(st, 1, w->target_id);
-    if ((rc = step_done(st)) != RK_OK)
-        return rc;
-    if (!(st = stmt(&s->w, Q_SESSION_INSERT)))
-        return RK_EIO;
+    if ((rc = step_done(st)) != RK_OK) return rc;
+    if (!(st = stmt(&s->w, Q_SESSION_INSERT))) return RK_EIO;
     sqlite3_bind_blob(st, 1, w->secret_hash, sizeof w->secret_hash, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, w->target_id);
     bind_text(st, 3, w->session.csrf);
     sqlite3_bind_int64(st, 4, w->session.created_ms);
     sqlite3_bind_int64(st, 5, w->session.expires_ms);
-    if ((rc = step_done(st)) != RK_OK)
-        return rc;
+    if ((rc = step_done(st)) != RK_OK) return rc;
     w->out_id = sqlite3_last_insert_rowid(s->w.db);
     return RK_OK;
 }
@@ -621,8 +592,7 @@ static int job_login(struct sq_store *s, struct store_write *w)
 static int job_revoke(struct sq_store *s, struct store_write *w, enum sq_stmt q)
 {
     sqlite3_stmt *st = stmt(&s->w, q);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, w->target_id);
     sqlite3_bind_int64(st, 2, store_now_ms());
     int rc = step_done(st);
@@ -633,8 +603,7 @@ static int job_revoke(struct sq_store *s, struct store_write *w, enum sq_stmt q)
 static int job_token_create(struct sq_store *s, struct store_write *w)
 {
     sqlite3_stmt *st = stmt(&s->w, Q_TOKEN_INSERT);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     sqlite3_bind_blob(st, 1, w->secret_hash, sizeof w->secret_hash, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, w->token.user_id);
     bind_text(st, 3, w->token.name);
@@ -666,8 +635,7 @@ static int audit_append(struct sq_store *s, struct store_write *w)
     memcpy(r.prev_hash, s->head_hash, AUDIT_HASH_LEN);
     audit_chain_hash(&r, r.hash);
     sqlite3_stmt *st = stmt(&s->w, Q_AUDIT_INSERT);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, r.seq);
     sqlite3_bind_int64(st, 2, r.ts_ms);
     sqlite3_bind_int64(st, 3, r.user_id);
@@ -690,21 +658,37 @@ static int run_job(struct sq_store *s, struct store_write *w)
 {
     int rc;
     switch (w->op) {
-    case STORE_W_ORG_CREATE: rc = job_org(s, w, true); break;
-    case STORE_W_ORG_UPDATE: rc = job_org(s, w, false); break;
+    case STORE_W_ORG_CREATE:
+        rc = job_org(s, w, true);
+        break;
+    case STORE_W_ORG_UPDATE:
+        rc = job_org(s, w, false);
+        break;
     case STORE_W_USER_CREATE:
     case STORE_W_USER_UPDATE:
-    case STORE_W_USER_PASSWORD: rc = job_user(s, w); break;
+    case STORE_W_USER_PASSWORD:
+        rc = job_user(s, w);
+        break;
     case STORE_W_LOGIN_OK:
-    case STORE_W_LOGIN_FAILED: rc = job_login(s, w); break;
-    case STORE_W_SESSION_REVOKE: rc = job_revoke(s, w, Q_SESSION_REVOKE); break;
-    case STORE_W_TOKEN_CREATE: rc = job_token_create(s, w); break;
-    case STORE_W_TOKEN_REVOKE: rc = job_revoke(s, w, Q_TOKEN_REVOKE); break;
-    case STORE_W_AUDIT_ONLY: rc = RK_OK; break;
-    default: rc = RK_EINVAL;
+    case STORE_W_LOGIN_FAILED:
+        rc = job_login(s, w);
+        break;
+    case STORE_W_SESSION_REVOKE:
+        rc = job_revoke(s, w, Q_SESSION_REVOKE);
+        break;
+    case STORE_W_TOKEN_CREATE:
+        rc = job_token_create(s, w);
+        break;
+    case STORE_W_TOKEN_REVOKE:
+        rc = job_revoke(s, w, Q_TOKEN_REVOKE);
+        break;
+    case STORE_W_AUDIT_ONLY:
+        rc = RK_OK;
+        break;
+    default:
+        rc = RK_EINVAL;
     }
-    if (rc == RK_OK && w->audit.action[0])
-        rc = audit_append(s, w);
+    if (rc == RK_OK && w->audit.action[0]) rc = audit_append(s, w);
     return rc;
 }
 
@@ -745,16 +729,14 @@ static void run_batch(struct sq_store *s, struct store_write *batch)
             brc = step_done(st);
         }
     }
-    if (brc == RK_OK)
-        brc = exec_q(&s->w, Q_COMMIT);
+    if (brc == RK_OK) brc = exec_q(&s->w, Q_COMMIT);
     if (brc != RK_OK) {
         /* Nothing of this batch is durable: say so to every job and restore the head. */
         sqlite3_exec(s->w.db, "ROLLBACK", NULL, NULL, NULL);
         s->head_seq = seq0;
         memcpy(s->head_hash, hash0, AUDIT_HASH_LEN);
         for (struct store_write *w = batch; w; w = w->next)
-            if (w->rc == RK_OK)
-                w->rc = RK_EIO;
+            if (w->rc == RK_OK) w->rc = RK_EIO;
     }
     int64_t dt = mono_ns() - t0;
     size_t n = 0;
@@ -764,8 +746,7 @@ static void run_batch(struct sq_store *s, struct store_write *batch)
     s->stats.batches++;
     s->stats.jobs += n;
     s->stats.commit_ns_total += (uint64_t)dt;
-    if (n > s->stats.max_batch)
-        s->stats.max_batch = n;
+    if (n > s->stats.max_batch) s->stats.max_batch = n;
     static const int64_t bounds_us[STORE_HIST_N - 1] = STORE_HIST_BOUNDS_US;
     size_t b = 0;
     while (b < STORE_HIST_N - 1 && dt > bounds_us[b] * 1000)
@@ -775,8 +756,7 @@ static void run_batch(struct sq_store *s, struct store_write *batch)
     /* done() may free the job: read next first. */
     for (struct store_write *w = batch, *next; w; w = next) {
         next = w->next;
-        if (w->done)
-            w->done(w);
+        if (w->done) w->done(w);
     }
 }
 
@@ -798,8 +778,7 @@ static void *writer_main(void *arg)
             n++;
         }
         s->qhead = last->next;
-        if (!s->qhead)
-            s->qtail = NULL;
+        if (!s->qhead) s->qtail = NULL;
         s->qlen -= n;
         last->next = NULL;
         pthread_mutex_unlock(&s->mu);
@@ -831,22 +810,16 @@ static int sq_submit(struct store *base, struct store_write *w)
 
 /* ---- reads ------------------------------------------------------------------------------ */
 
-#define READER_OR_EIO(s, c)                                                                        \
-    struct sq_conn *c = reader(s);                                                                 \
-    if (!c)                                                                                        \
-        return RK_EIO;
-
 static int sq_org_get(struct store *base, int64_t id, struct org_rec *out)
 {
     struct sq_store *s = (struct sq_store *)base;
-    READER_OR_EIO(s, c);
+    struct sq_conn *c = reader(s);
+    if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_ORG_GET);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, id);
     int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        row_org(st, 0, out);
+    if (r == SQLITE_ROW) row_org(st, 0, out);
     sqlite3_reset(st);
     return r == SQLITE_ROW ? RK_OK : r == SQLITE_DONE ? RK_ENOTFOUND : RK_EIO;
 }
@@ -854,17 +827,16 @@ static int sq_org_get(struct store *base, int64_t id, struct org_rec *out)
 static int sq_org_list(struct store *base, int64_t after, store_org_cb cb, void *ctx)
 {
     struct sq_store *s = (struct sq_store *)base;
-    READER_OR_EIO(s, c);
+    struct sq_conn *c = reader(s);
+    if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_ORG_LIST);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, after);
     struct org_rec o;
     int r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         row_org(st, 0, &o);
-        if (!cb(&o, ctx))
-            break;
+        if (!cb(&o, ctx)) break;
     }
     sqlite3_reset(st);
     return r == SQLITE_ROW || r == SQLITE_DONE ? RK_OK : RK_EIO;
@@ -873,17 +845,16 @@ static int sq_org_list(struct store *base, int64_t after, store_org_cb cb, void 
 static int user_one(struct sq_store *s, enum sq_stmt q, int64_t id, const char *name,
                     struct user_rec *out)
 {
-    READER_OR_EIO(s, c);
+    struct sq_conn *c = reader(s);
+    if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, q);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     if (name)
         bind_text(st, 1, name);
     else
         sqlite3_bind_int64(st, 1, id);
     int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        row_user(st, 0, out);
+    if (r == SQLITE_ROW) row_user(st, 0, out);
     sqlite3_reset(st);
     return r == SQLITE_ROW ? RK_OK : r == SQLITE_DONE ? RK_ENOTFOUND : RK_EIO;
 }
@@ -902,20 +873,18 @@ static int sq_user_list(struct store *base, int64_t org_id, int64_t after, store
                         void *ctx)
 {
     struct sq_store *s = (struct sq_store *)base;
-    READER_OR_EIO(s, c);
+    struct sq_conn *c = reader(s);
+    if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, org_id ? Q_USER_LIST_ORG : Q_USER_LIST);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, after);
-    if (org_id)
-        sqlite3_bind_int64(st, 2, org_id);
+    if (org_id) sqlite3_bind_int64(st, 2, org_id);
     struct user_rec u;
     int r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         row_user(st, 0, &u);
         u.pw_hash[0] = 0;
-        if (!cb(&u, ctx))
-            break;
+        if (!cb(&u, ctx)) break;
     }
     sqlite3_reset(st);
     return r == SQLITE_ROW || r == SQLITE_DONE ? RK_OK : RK_EIO;
@@ -924,14 +893,13 @@ static int sq_user_list(struct store *base, int64_t org_id, int64_t after, store
 static int sq_token_get(struct store *base, int64_t id, struct token_rec *out)
 {
     struct sq_store *s = (struct sq_store *)base;
-    READER_OR_EIO(s, c);
+    struct sq_conn *c = reader(s);
+    if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_TOKEN_GET);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, id);
     int r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        row_token(st, out);
+    if (r == SQLITE_ROW) row_token(st, out);
     sqlite3_reset(st);
     return r == SQLITE_ROW ? RK_OK : r == SQLITE_DONE ? RK_ENOTFOUND : RK_EIO;
 }
@@ -940,10 +908,10 @@ static int sq_token_list(struct store *base, int64_t user_id, int64_t org_id, in
                          store_token_cb cb, void *ctx)
 {
     struct sq_store *s = (struct sq_store *)base;
-    READER_OR_EIO(s, c);
+    struct sq_conn *c = reader(s);
+    if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_TOKEN_LIST);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_int64(st, 3, org_id);
@@ -951,8 +919,7 @@ static int sq_token_list(struct store *base, int64_t user_id, int64_t org_id, in
     int r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         row_token(st, &t);
-        if (!cb(&t, ctx))
-            break;
+        if (!cb(&t, ctx)) break;
     }
     sqlite3_reset(st);
     return r == SQLITE_ROW || r == SQLITE_DONE ? RK_OK : RK_EIO;
@@ -961,10 +928,10 @@ static int sq_token_list(struct store *base, int64_t user_id, int64_t org_id, in
 static int auth_lookup(struct sq_store *s, enum sq_stmt q, const unsigned char *hash,
                        int64_t now_ms, struct auth_ctx *out)
 {
-    READER_OR_EIO(s, c);
+    struct sq_conn *c = reader(s);
+    if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, q);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     sqlite3_bind_blob(st, 1, hash, crypto_generichash_BYTES, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now_ms);
     int r = sqlite3_step(st);
@@ -1002,39 +969,36 @@ static int sq_audit_list(struct store *base, const struct audit_filter *f, store
                          void *ctx)
 {
     struct sq_store *s = (struct sq_store *)base;
-    READER_OR_EIO(s, c);
+    struct sq_conn *c = reader(s);
+    if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_AUDIT_LIST);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, f->after_seq);
     sqlite3_bind_int64(st, 2, f->org_id);
     sqlite3_bind_int64(st, 3, f->user_id);
-    if (f->action)
-        bind_text(st, 4, f->action);
+    if (f->action) bind_text(st, 4, f->action);
     struct audit_rec a;
     int r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         row_audit(st, &a);
-        if (!cb(&a, ctx))
-            break;
+        if (!cb(&a, ctx)) break;
     }
     sqlite3_reset(st);
     return r == SQLITE_ROW || r == SQLITE_DONE ? RK_OK : RK_EIO;
 }
 
-static int sq_audit_verify(struct store *base, int64_t *checked, int64_t *bad_seq,
-                           const char **why)
+static int sq_audit_verify(struct store *base, int64_t *checked, int64_t *bad_seq, const char **why)
 {
     struct sq_store *s = (struct sq_store *)base;
-    READER_OR_EIO(s, c);
+    struct sq_conn *c = reader(s);
+    if (!c) return RK_EIO;
     int rc = RK_OK;
     struct audit_verifier v;
     audit_verify_init(&v);
     *bad_seq = 0;
     *why = NULL;
     /* One read transaction so the chain and its head are seen at the same instant. */
-    if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return RK_EIO;
+    if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_AUDIT_ALL);
     if (!st) {
         rc = RK_EIO;
@@ -1051,8 +1015,7 @@ static int sq_audit_verify(struct store *base, int64_t *checked, int64_t *bad_se
         }
     }
     sqlite3_reset(st);
-    if (rc == RK_OK && r != SQLITE_DONE)
-        rc = RK_EIO;
+    if (rc == RK_OK && r != SQLITE_DONE) rc = RK_EIO;
     if (rc == RK_OK) {
         if (!(st = stmt(c, Q_AUDIT_HEAD_GET)) || sqlite3_step(st) != SQLITE_ROW) {
             rc = RK_ECORRUPT;
@@ -1069,8 +1032,7 @@ static int sq_audit_verify(struct store *base, int64_t *checked, int64_t *bad_se
                            : "head does not match the last record (records appended or changed)";
             }
         }
-        if (st)
-            sqlite3_reset(st);
+        if (st) sqlite3_reset(st);
     }
 out:
     sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
@@ -1081,10 +1043,10 @@ out:
 static int sq_ping(struct store *base)
 {
     struct sq_store *s = (struct sq_store *)base;
-    READER_OR_EIO(s, c);
+    struct sq_conn *c = reader(s);
+    if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_PING);
-    if (!st)
-        return RK_EIO;
+    if (!st) return RK_EIO;
     int r = sqlite3_step(st);
     sqlite3_reset(st);
     return r == SQLITE_ROW ? RK_OK : RK_EIO;
@@ -1102,8 +1064,7 @@ static void sq_stats(struct store *base, struct store_stats *out)
 static void sq_close(struct store *base)
 {
     struct sq_store *s = (struct sq_store *)base;
-    if (!s)
-        return;
+    if (!s) return;
     pthread_mutex_lock(&s->mu);
     s->stop = true;
     pthread_cond_broadcast(&s->cv);
@@ -1163,14 +1124,14 @@ int store_sqlite_open(const struct store_sqlite_opts *o, struct store **out, cha
         snprintf(err, errlen, "cannot open database %s", o->path);
         goto fail;
     }
-    if (sqlite3_exec(s->w.db, s->sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
-                     NULL, NULL, NULL) != SQLITE_OK) {
+    if (sqlite3_exec(s->w.db,
+                     s->sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", NULL,
+                     NULL, NULL) != SQLITE_OK) {
         rc = RK_EIO;
         snprintf(err, errlen, "cannot set synchronous mode");
         goto fail;
     }
-    if ((rc = migrate(s->w.db, o->migrations_dir, err, errlen)) != RK_OK)
-        goto fail;
+    if ((rc = migrate(s->w.db, o->migrations_dir, err, errlen)) != RK_OK) goto fail;
     sqlite3_stmt *st = stmt(&s->w, Q_AUDIT_HEAD_GET);
     if (!st || sqlite3_step(st) != SQLITE_ROW) {
         rc = RK_ECORRUPT;

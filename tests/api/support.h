@@ -39,21 +39,20 @@ void srv_stop(struct srv *s);
 
 /* Runs the renkei CLI against the server's store; returns its exit code. stdin_text may be
  * NULL; the combined stdout is copied into out (if not NULL). */
-int srv_cli(struct srv *s, const char *stdin_text, char *out, size_t outcap, const char *const *args);
+int srv_cli(struct srv *s, const char *stdin_text, char *out, size_t outcap,
+            const char *const *args);
 
 /* One HTTP request. auth: "Bearer x", or NULL; cookie: "rk_session=..." or NULL; csrf may be
  * NULL; ctype may be NULL (no Content-Type); body may be NULL. */
-void http(struct srv *s, const char *method, const char *path, const char *auth,
-          const char *cookie, const char *csrf, const char *ctype, const char *body,
-          struct resp *out);
+void http(struct srv *s, const char *method, const char *path, const char *auth, const char *cookie,
+          const char *csrf, const char *ctype, const char *body, struct resp *out);
 /* JSON shorthand: Content-Type application/json with a bearer token. */
 void http_json(struct srv *s, const char *method, const char *path, const char *token,
                const char *body, struct resp *out);
 void resp_free(struct resp *r);
 
 /* Logs in as a demo user (password renkei-demo-<username>); fills cookie and csrf. */
-void login(struct srv *s, const char *username, char *cookie, size_t ccap, char *csrf,
-           size_t scap);
+void login(struct srv *s, const char *username, char *cookie, size_t ccap, char *csrf, size_t scap);
 /* Logs in and creates an API token with all of the user's roles; returns "Bearer rk_…" in out. */
 void bearer(struct srv *s, const char *username, char *out, size_t cap);
 /* Value of a response header (case-insensitive name) or NULL; copied into buf. */

@@ -46,11 +46,9 @@ static int free_port(void)
 static int run_wait(const char *const *argv, const char *stdin_text, char *out, size_t outcap)
 {
     int in[2], o[2];
-    if (pipe(in) != 0 || pipe(o) != 0)
-        die("pipe: %s", strerror(errno));
+    if (pipe(in) != 0 || pipe(o) != 0) die("pipe: %s", strerror(errno));
     pid_t pid = fork();
-    if (pid < 0)
-        die("fork: %s", strerror(errno));
+    if (pid < 0) die("fork: %s", strerror(errno));
     if (pid == 0) {
         dup2(in[0], 0);
         dup2(o[1], 1);
@@ -73,15 +71,15 @@ static int run_wait(const char *const *argv, const char *stdin_text, char *out, 
             n += (size_t)k;
         }
     }
-    if (out && outcap)
-        out[n < outcap ? n : outcap - 1] = 0;
+    if (out && outcap) out[n < outcap ? n : outcap - 1] = 0;
     close(o[0]);
     int st;
     waitpid(pid, &st, 0);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-int srv_cli(struct srv *s, const char *stdin_text, char *out, size_t outcap, const char *const *args)
+int srv_cli(struct srv *s, const char *stdin_text, char *out, size_t outcap,
+            const char *const *args)
 {
     const char *argv[32] = {RK_RENKEI, "--db", s->db};
     size_t n = 3;
@@ -110,23 +108,20 @@ void srv_launch(struct srv *s, const char *const *extra)
         argv[n++] = *extra;
     argv[n] = NULL;
     pid_t pid = fork();
-    if (pid < 0)
-        die("fork: %s", strerror(errno));
+    if (pid < 0) die("fork: %s", strerror(errno));
     if (pid == 0) {
         /* A test that dies must not leave its server running (ctest would wait for it). */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         char errlog[400];
         snprintf(errlog, sizeof errlog, "%s/stderr.log", s->dir);
         int fd = open(errlog, O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (fd >= 0)
-            dup2(fd, 2);
+        if (fd >= 0) dup2(fd, 2);
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
     s->pid = pid;
     for (int i = 0; i < 600; i++) { /* up to 30 s: sanitizer builds start slowly */
-        if (healthy(s))
-            return;
+        if (healthy(s)) return;
         int st;
         if (waitpid(pid, &st, WNOHANG) == pid)
             die("renkeid exited during start-up (see %s/stderr.log)", s->dir);
@@ -145,8 +140,7 @@ void srv_start(struct srv *s, bool demo, const char *const *extra)
     }
     memset(s, 0, sizeof *s);
     snprintf(s->dir, sizeof s->dir, "/tmp/renkei-test-XXXXXX");
-    if (!mkdtemp(s->dir))
-        die("mkdtemp: %s", strerror(errno));
+    if (!mkdtemp(s->dir)) die("mkdtemp: %s", strerror(errno));
     snprintf(s->db, sizeof s->db, "%s/renkei.db", s->dir);
     snprintf(s->log, sizeof s->log, "%s/requests.log", s->dir);
     s->port = free_port();
@@ -154,15 +148,13 @@ void srv_start(struct srv *s, bool demo, const char *const *extra)
     const char *init[] = {"init", demo ? "--demo" : NULL, NULL};
     char out[8192];
     int rc = srv_cli(s, NULL, out, sizeof out, init);
-    if (rc != 0)
-        die("renkei init failed with %d: %s", rc, out);
+    if (rc != 0) die("renkei init failed with %d: %s", rc, out);
     srv_launch(s, extra);
 }
 
 int srv_signal_wait(struct srv *s, int sig)
 {
-    if (s->pid <= 0)
-        return -1;
+    if (s->pid <= 0) return -1;
     kill(s->pid, sig);
     int st;
     waitpid(s->pid, &st, 0);
@@ -176,8 +168,7 @@ void srv_stop(struct srv *s)
     if (!getenv("RK_KEEP_TEST_DIRS")) {
         char cmd[400];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "test harness: could not remove %s\n", s->dir);
+        if (system(cmd) != 0) fprintf(stderr, "test harness: could not remove %s\n", s->dir);
     }
 }
 
@@ -186,8 +177,7 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ud)
     struct resp *r = ud;
     size_t k = sz * n;
     char *nb = realloc(r->body, r->len + k + 1);
-    if (!nb)
-        return 0;
+    if (!nb) return 0;
     r->body = nb;
     memcpy(r->body + r->len, p, k);
     r->len += k;
@@ -206,9 +196,8 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
     return k;
 }
 
-void http(struct srv *s, const char *method, const char *path, const char *auth,
-          const char *cookie, const char *csrf, const char *ctype, const char *body,
-          struct resp *out)
+void http(struct srv *s, const char *method, const char *path, const char *auth, const char *cookie,
+          const char *csrf, const char *ctype, const char *body, struct resp *out)
 {
     memset(out, 0, sizeof *out);
     CURL *c = curl_easy_init();
@@ -231,18 +220,15 @@ void http(struct srv *s, const char *method, const char *path, const char *auth,
     }
     /* Large bodies keep curl's "Expect: 100-continue", as real clients do: renkeid then refuses
      * an oversized body before it is sent instead of racing the upload with a close. */
-    if (!body || strlen(body) < 65536)
-        hl = curl_slist_append(hl, "Expect:");
+    if (!body || strlen(body) < 65536) hl = curl_slist_append(hl, "Expect:");
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    if (strcmp(method, "HEAD") == 0)
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (strcmp(method, "HEAD") == 0) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     }
-    if (cookie)
-        curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+    if (cookie) curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
@@ -252,8 +238,7 @@ void http(struct srv *s, const char *method, const char *path, const char *auth,
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (curl_easy_perform(c) == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
-    if (out->body)
-        out->json = json_loads(out->body, 0, NULL);
+    if (out->body) out->json = json_loads(out->body, 0, NULL);
     curl_slist_free_all(hl);
     curl_easy_cleanup(c);
 }
@@ -290,12 +275,11 @@ const char *resp_header(const struct resp *r, const char *name, char *buf, size_
     return NULL;
 }
 
-void login(struct srv *s, const char *username, char *cookie, size_t ccap, char *csrf,
-           size_t scap)
+void login(struct srv *s, const char *username, char *cookie, size_t ccap, char *csrf, size_t scap)
 {
     char body[256], hv[512];
-    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"renkei-demo-%s\"}",
-             username, username);
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"renkei-demo-%s\"}", username,
+             username);
     struct resp r;
     http(s, "POST", "/api/v1/session", NULL, NULL, NULL, "application/json", body, &r);
     if (r.status != 201 || !resp_header(&r, "Set-Cookie", hv, sizeof hv))

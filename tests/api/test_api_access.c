@@ -88,8 +88,7 @@ static bool expect_user_visible(const struct who *p, const struct who *t)
 static struct who *by_name(const char *n)
 {
     for (size_t i = 0; i < NU; i++)
-        if (strcmp(U[i].username, n) == 0)
-            return &U[i];
+        if (strcmp(U[i].username, n) == 0) return &U[i];
     fail_msg("no demo user %s", n);
     return NULL;
 }
@@ -240,7 +239,8 @@ static void org_update_rules(void **st)
     resp_free(&r);
     http_json(&S, "PATCH", path, toto->token, "{\"council\":\"friend\"}", &r);
     assert_int_equal(r.status, 403);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "errors"), 0), "pointer")),
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(r.json, "errors"), 0), "pointer")),
                         "/council");
     resp_free(&r);
     http_json(&S, "PATCH", path, wangan->token, "{\"name_en\":\"x\"}", &r);
@@ -267,8 +267,10 @@ static void org_update_rules(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(users_visibility_matrix), cmocka_unit_test(org_directory_and_details),
-        cmocka_unit_test(audit_scope),             cmocka_unit_test(user_management_rules),
+        cmocka_unit_test(users_visibility_matrix),
+        cmocka_unit_test(org_directory_and_details),
+        cmocka_unit_test(audit_scope),
+        cmocka_unit_test(user_management_rules),
         cmocka_unit_test(org_update_rules),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

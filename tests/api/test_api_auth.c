@@ -63,9 +63,9 @@ static void csrf_required_for_cookie_writes(void **st)
     const char *body = "{\"type\":\"vendor\",\"name_ja\":\"CSRF検証ベンダー\"}";
     http(&S, "POST", "/api/v1/orgs", NULL, cookie, NULL, "application/json", body, &r);
     assert_int_equal(r.status, 403);
-    assert_string_equal(
-        json_string_value(json_object_get(json_array_get(json_object_get(r.json, "errors"), 0), "rule")),
-        "csrf");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(r.json, "errors"), 0), "rule")),
+                        "csrf");
     resp_free(&r);
     http(&S, "POST", "/api/v1/orgs", NULL, cookie, "wrong-token", "application/json", body, &r);
     assert_int_equal(r.status, 403);
@@ -169,7 +169,8 @@ static void tokens_scoped_shown_once_revocable(void **st)
     http(&S, "POST", "/api/v1/tokens", NULL, c2, s2, "application/json",
          "{\"name\":\"x\",\"roles\":[\"admin\"],\"expires_in_days\":1}", &r);
     assert_int_equal(r.status, 403);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "errors"), 0), "pointer")),
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(r.json, "errors"), 0), "pointer")),
                         "/roles");
     resp_free(&r);
     /* Expiry is bounded. */
@@ -207,7 +208,8 @@ static void password_change(void **st)
     http(&S, "POST", "/api/v1/me/password", NULL, cookie, csrf, "application/json",
          "{\"current_password\":\"not-it-at-all\",\"new_password\":\"a-new-long-password\"}", &r);
     assert_int_equal(r.status, 422);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "errors"), 0), "pointer")),
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(r.json, "errors"), 0), "pointer")),
                         "/current_password");
     resp_free(&r);
     http(&S, "POST", "/api/v1/me/password", NULL, cookie, csrf, "application/json",
@@ -215,7 +217,8 @@ static void password_change(void **st)
     assert_int_equal(r.status, 422);
     resp_free(&r);
     http(&S, "POST", "/api/v1/me/password", NULL, cookie, csrf, "application/json",
-         "{\"current_password\":\"renkei-demo-hibiki-reporter\",\"new_password\":\"a-new-long-password\"}",
+         "{\"current_password\":\"renkei-demo-hibiki-reporter\",\"new_password\":\"a-new-long-"
+         "password\"}",
          &r);
     assert_int_equal(r.status, 204);
     resp_free(&r);

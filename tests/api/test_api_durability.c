@@ -34,7 +34,7 @@ struct client {
     atomic_bool *stop;
     long long *acked; /* ids acknowledged with 201 */
     size_t nacked;
-    size_t errors_5xx; /* answers that were neither success nor "shutting down": must stay 0 */
+    size_t errors_5xx;    /* answers that were neither success nor "shutting down": must stay 0 */
     size_t shutting_down; /* 503 answers after SIGTERM */
     size_t transport_errors;
 };
@@ -44,8 +44,7 @@ static size_t sink(char *p, size_t sz, size_t n, void *ud)
     struct resp *r = ud;
     size_t k = sz * n;
     char *nb = realloc(r->body, r->len + k + 1);
-    if (!nb)
-        return 0;
+    if (!nb) return 0;
     memcpy(nb + r->len, p, k);
     r->body = nb;
     r->len += k;
@@ -90,8 +89,7 @@ static void *client_main(void *arg)
             json_decref(j);
         } else {
             c->transport_errors++;
-            if (atomic_load(c->stop))
-                break;
+            if (atomic_load(c->stop)) break;
             struct timespec ts = {0, 5 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
@@ -109,7 +107,9 @@ static void burst_then_signal(const char *tag, int sig, int delay_ms, struct cli
     pthread_t t[CLIENTS];
     atomic_bool stop = false;
     for (int i = 0; i < CLIENTS; i++) {
-        cl[i] = (struct client){.n = i, .tag = tag, .stop = &stop,
+        cl[i] = (struct client){.n = i,
+                                .tag = tag,
+                                .stop = &stop,
                                 .acked = calloc(MAX_ACKS / CLIENTS, sizeof(long long))};
         pthread_create(&t[i], NULL, client_main, &cl[i]);
     }
@@ -161,8 +161,7 @@ static size_t check_after_restart(struct client *cl)
         after = json_integer_value(next);
         bool more = json_is_integer(next);
         resp_free(&r);
-        if (!more)
-            break;
+        if (!more) break;
     }
     after = 0;
     for (;;) {
@@ -174,32 +173,28 @@ static size_t check_after_restart(struct client *cl)
         json_array_foreach(json_object_get(r.json, "items"), k, a)
         {
             const char *obj = json_string_value(json_object_get(a, "object"));
-            if (json_object_get(audited, obj))
-                fail_msg("two audit records for %s", obj);
+            if (json_object_get(audited, obj)) fail_msg("two audit records for %s", obj);
             json_object_set_new(audited, obj, json_true());
         }
         json_t *next = json_object_get(r.json, "next_after");
         after = json_integer_value(next);
         bool more = json_is_integer(next);
         resp_free(&r);
-        if (!more)
-            break;
+        if (!more) break;
     }
     assert_int_equal(json_object_size(orgs), json_object_size(audited));
     const char *key;
     json_t *v;
     json_object_foreach(orgs, key, v)
     {
-        if (!json_object_get(audited, key))
-            fail_msg("%s stored without its audit record", key);
+        if (!json_object_get(audited, key)) fail_msg("%s stored without its audit record", key);
     }
     json_decref(orgs);
     json_decref(audited);
     char out[512];
     const char *verify[] = {"audit", "verify", NULL};
     int rc = srv_cli(&S, NULL, out, sizeof out, verify);
-    if (rc != 0)
-        fail_msg("audit verify after restart: %d %s", rc, out);
+    if (rc != 0) fail_msg("audit verify after restart: %d %s", rc, out);
     return acked;
 }
 

@@ -47,8 +47,8 @@ static void counts(size_t *orgs, json_int_t *audit_seq)
     resp_free(&r);
 }
 
-static void assert_problem(const struct resp *r, long status, const char *type,
-                           const char *pointer, const char *rule)
+static void assert_problem(const struct resp *r, long status, const char *type, const char *pointer,
+                           const char *rule)
 {
     char ct[128];
     if (r->status != status)
@@ -72,13 +72,12 @@ static void assert_problem(const struct resp *r, long status, const char *type,
                 json_string_length(json_object_get(e, "message")) > 0)
                 found = true;
         }
-        if (!found)
-            fail_msg("no error {%s, %s} in %s", pointer, rule, r->body);
+        if (!found) fail_msg("no error {%s, %s} in %s", pointer, rule, r->body);
     }
 }
 
-static const char *GOOD_ORG =
-    "{\"type\":\"core_operator\",\"name_ja\":\"検証電力株式会社\",\"sectors\":[\"core.electricity\"]}";
+static const char *GOOD_ORG = "{\"type\":\"core_operator\",\"name_ja\":\"検証電力株式会社\","
+                              "\"sectors\":[\"core.electricity\"]}";
 
 static void bad_org(const char *ctype, const char *body, long status, const char *type,
                     const char *pointer, const char *rule)
@@ -151,10 +150,12 @@ static void missing_required(void **st)
 
 static void wrong_type(void **st)
 {
-    bad_org("application/json", "{\"type\":\"core_operator\",\"name_ja\":\"x\",\"designated\":\"yes\"}",
-            422, "/problems/validation", "/designated", "type");
-    bad_org("application/json", "{\"type\":\"core_operator\",\"name_ja\":\"x\",\"sectors\":\"core.gas\"}",
-            422, "/problems/validation", "/sectors", "type");
+    bad_org("application/json",
+            "{\"type\":\"core_operator\",\"name_ja\":\"x\",\"designated\":\"yes\"}", 422,
+            "/problems/validation", "/designated", "type");
+    bad_org("application/json",
+            "{\"type\":\"core_operator\",\"name_ja\":\"x\",\"sectors\":\"core.gas\"}", 422,
+            "/problems/validation", "/sectors", "type");
     bad_org("application/json", "[1,2,3]", 422, "/problems/validation", "", "type");
 }
 
@@ -165,13 +166,15 @@ static void bad_values(void **st)
     bad_org("application/json",
             "{\"type\":\"core_operator\",\"name_ja\":\"x\",\"corporate_number\":\"7000012050003\"}",
             422, "/problems/validation", "/corporate_number", "format");
-    bad_org("application/json",
-            "{\"type\":\"core_operator\",\"name_ja\":\"x\",\"sectors\":[\"core.gas\",\"core.nope\"]}",
-            422, "/problems/validation", "/sectors/1", "enum");
+    bad_org(
+        "application/json",
+        "{\"type\":\"core_operator\",\"name_ja\":\"x\",\"sectors\":[\"core.gas\",\"core.nope\"]}",
+        422, "/problems/validation", "/sectors/1", "enum");
     bad_org("application/json", "{\"type\":\"ministry\",\"name_ja\":\"x\"}", 422,
             "/problems/validation", "/ministry", "required");
-    bad_org("application/json", "{\"type\":\"core_operator\",\"name_ja\":\"x\",\"council\":\"member\"}",
-            422, "/problems/validation", "/council_consent_date", "required");
+    bad_org("application/json",
+            "{\"type\":\"core_operator\",\"name_ja\":\"x\",\"council\":\"member\"}", 422,
+            "/problems/validation", "/council_consent_date", "required");
     bad_org("application/json", "{\"type\":\"core_operator\",\"name_ja\":\"\"}", 422,
             "/problems/validation", "/name_ja", "min_length");
     /* jansson refuses \u0000 while parsing, before validation: a syntax error. */
@@ -295,7 +298,8 @@ static void system_endpoints(void **st)
     resp_free(&r);
     http(&S, "GET", "/metrics", NULL, NULL, NULL, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "renkei_http_requests_total{method=\"POST\",route=\"/api/v1/tokens\""));
+    assert_non_null(
+        strstr(r.body, "renkei_http_requests_total{method=\"POST\",route=\"/api/v1/tokens\""));
     assert_non_null(strstr(r.body, "renkei_http_request_duration_seconds_bucket"));
     assert_non_null(strstr(r.body, "renkei_store_commit_seconds_count"));
     resp_free(&r);
@@ -329,8 +333,8 @@ static void request_log(void **st)
     }
     fclose(f);
     assert_true(n > 10);
-    static const char *const keys[] = {"time", "request_id", "method", "route", "status",
-                                       "duration_ms", "principal", "org"};
+    static const char *const keys[] = {"time",   "request_id",  "method",    "route",
+                                       "status", "duration_ms", "principal", "org"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         assert_non_null(json_object_get(last, keys[i]));
     json_decref(last);
@@ -339,13 +343,20 @@ static void request_log(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(system_endpoints),   cmocka_unit_test(malformed_json),
-        cmocka_unit_test(too_deep),           cmocka_unit_test(wrong_content_type),
-        cmocka_unit_test(oversized_body),     cmocka_unit_test(unknown_field),
-        cmocka_unit_test(missing_required),   cmocka_unit_test(wrong_type),
-        cmocka_unit_test(bad_values),         cmocka_unit_test(no_or_bad_credential),
-        cmocka_unit_test(good_request_is_stored), cmocka_unit_test(routing_and_query),
-        cmocka_unit_test(paging),             cmocka_unit_test(request_log),
+        cmocka_unit_test(system_endpoints),
+        cmocka_unit_test(malformed_json),
+        cmocka_unit_test(too_deep),
+        cmocka_unit_test(wrong_content_type),
+        cmocka_unit_test(oversized_body),
+        cmocka_unit_test(unknown_field),
+        cmocka_unit_test(missing_required),
+        cmocka_unit_test(wrong_type),
+        cmocka_unit_test(bad_values),
+        cmocka_unit_test(no_or_bad_credential),
+        cmocka_unit_test(good_request_is_stored),
+        cmocka_unit_test(routing_and_query),
+        cmocka_unit_test(paging),
+        cmocka_unit_test(request_log),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,8 +24,7 @@ static char PRISTINE[400]; /* a copy of the store with an intact chain */
 
 static int setup(void **state)
 {
-    if (sodium_init() < 0)
-        return -1;
+    if (sodium_init() < 0) return -1;
     srv_start(&S, true, NULL);
     /* Some API activity so the chain holds logins and token records too. */
     char tok[128];
@@ -64,8 +63,7 @@ static void tamper(const char *sql)
                           NULL, &err);
     assert_int_equal(rc, SQLITE_OK);
     rc = sqlite3_exec(db, sql, NULL, NULL, &err);
-    if (rc != SQLITE_OK)
-        fail_msg("tamper SQL failed: %s", err);
+    if (rc != SQLITE_OK) fail_msg("tamper SQL failed: %s", err);
     sqlite3_close(db);
 }
 
@@ -74,7 +72,8 @@ static long long record_count(void)
     sqlite3 *db;
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(PRISTINE, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT max(seq) FROM audit", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT max(seq) FROM audit", -1, &st, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     long long n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -104,9 +103,9 @@ static void triggers_refuse_plain_changes(void **st)
     sqlite3 *db;
     char *err = NULL;
     assert_int_equal(sqlite3_open(PRISTINE, &db), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET action = 'x' WHERE seq = 3", NULL, NULL,
-                                      &err),
-                         SQLITE_OK);
+    assert_int_not_equal(
+        sqlite3_exec(db, "UPDATE audit SET action = 'x' WHERE seq = 3", NULL, NULL, &err),
+        SQLITE_OK);
     assert_non_null(strstr(err, "append-only"));
     sqlite3_free(err);
     assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 3", NULL, NULL, NULL),
@@ -135,13 +134,20 @@ static void inserted_record_caught(void **st)
      * correct link to its predecessor and a correct hash of its own. */
     sqlite3 *db;
     sqlite3_stmt *q;
-    tamper("UPDATE audit SET seq = -seq WHERE seq >= 15; UPDATE audit SET seq = 1 - seq WHERE seq < 0");
+    tamper("UPDATE audit SET seq = -seq WHERE seq >= 15; UPDATE audit SET seq = 1 - seq WHERE seq "
+           "< 0");
     assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT hash FROM audit WHERE seq = 14", -1, &q, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    struct audit_rec r = {.seq = 15, .ts_ms = 1, .user_id = 1, .org_id = 1, .action = "org.create",
-                          .object = "org:999", .request_id = "forged", .detail = "{}"};
+    struct audit_rec r = {.seq = 15,
+                          .ts_ms = 1,
+                          .user_id = 1,
+                          .org_id = 1,
+                          .action = "org.create",
+                          .object = "org:999",
+                          .request_id = "forged",
+                          .detail = "{}"};
     memcpy(r.prev_hash, sqlite3_column_blob(q, 0), AUDIT_HASH_LEN);
     sqlite3_finalize(q);
     audit_chain_hash(&r, r.hash);
@@ -174,7 +180,8 @@ static void cli_commands(void **st)
     char out[4096];
     assert_int_equal(cli(NULL, out, sizeof out, "--help", NULL, NULL, NULL, NULL, NULL, NULL), 0);
     assert_non_null(strstr(out, "audit verify"));
-    assert_int_equal(cli(NULL, out, sizeof out, "frobnicate", NULL, NULL, NULL, NULL, NULL, NULL), 2);
+    assert_int_equal(cli(NULL, out, sizeof out, "frobnicate", NULL, NULL, NULL, NULL, NULL, NULL),
+                     2);
     /* Same validation as the API, same pointers. */
     assert_int_equal(cli(NULL, out, sizeof out, "org", "add", "core_operator", "CLI電力",
                          "--sectors", "core.electricity,core.nope", NULL),
@@ -231,13 +238,14 @@ static void cli_commands(void **st)
     assert_int_equal(cli(NULL, out, sizeof out, "user", "list", orgs, NULL, NULL, NULL, NULL), 0);
     assert_non_null(strstr(out, "cli-user"));
     /* Every CLI change is in the chain. */
-    assert_int_equal(cli(NULL, out, sizeof out, "audit", "verify", NULL, NULL, NULL, NULL, NULL), 0);
+    assert_int_equal(cli(NULL, out, sizeof out, "audit", "verify", NULL, NULL, NULL, NULL, NULL),
+                     0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(intact_chain_verifies), cmocka_unit_test(triggers_refuse_plain_changes),
+        cmocka_unit_test(intact_chain_verifies),  cmocka_unit_test(triggers_refuse_plain_changes),
         cmocka_unit_test(modified_record_caught), cmocka_unit_test(deleted_record_caught),
         cmocka_unit_test(inserted_record_caught), cmocka_unit_test(truncated_chain_caught),
         cmocka_unit_test(cli_commands),

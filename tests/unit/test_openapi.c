@@ -27,8 +27,8 @@
 
 #include "api/api.h"
 
-static const char *const http_methods[] = {"get",     "put",  "post",  "delete",
-                                           "options", "head", "patch", "trace", NULL};
+static const char *const http_methods[] = {"get",  "put",   "post",  "delete", "options",
+                                           "head", "patch", "trace", NULL};
 
 static json_t *doc;
 static int nproblems;
@@ -101,10 +101,8 @@ static json_t *resolve(json_t *v)
 {
     for (int hops = 0; hops < 4 && json_is_object(v); hops++) {
         const char *ref = json_string_value(json_object_get(v, "$ref"));
-        if (!ref)
-            return v;
-        if (strncmp(ref, "#/", 2) != 0)
-            return NULL;
+        if (!ref) return v;
+        if (strncmp(ref, "#/", 2) != 0) return NULL;
         json_t *at = doc;
         const char *p = ref + 1;
         while (at && *p == '/') {
@@ -129,8 +127,7 @@ static json_t *resolve(json_t *v)
 static bool is_method(const char *k)
 {
     for (const char *const *m = http_methods; *m; m++)
-        if (strcmp(*m, k) == 0)
-            return true;
+        if (strcmp(*m, k) == 0) return true;
     return false;
 }
 
@@ -146,8 +143,7 @@ static void every_route_is_documented(void **state)
         if (!json_is_object(operation(r)))
             problem("%s %s: route missing from paths", r->method, r->pattern);
     }
-    if (nproblems)
-        fail_msg("%d route(s) not documented in %s", nproblems, doc_path());
+    if (nproblems) fail_msg("%d route(s) not documented in %s", nproblems, doc_path());
 }
 
 /* ---- (b) every documented operation is a route ------------------------------------------- */
@@ -166,17 +162,14 @@ static void every_operation_is_a_route(void **state)
         size_t nops = 0;
         json_object_foreach(item, key, op)
         {
-            if (!is_method(key))
-                continue;
+            if (!is_method(key)) continue;
             nops++;
             if (!route_for(path, key))
                 problem("%s %s: documented but there is no such route", key, path);
         }
-        if (nops == 0)
-            problem("%s: path without operations", path);
+        if (nops == 0) problem("%s: path without operations", path);
     }
-    if (nproblems)
-        fail_msg("%d documented operation(s) without a route", nproblems);
+    if (nproblems) fail_msg("%d documented operation(s) without a route", nproblems);
 }
 
 /* ---- (c), (d) request bodies against the jv tables --------------------------------------- */
@@ -192,14 +185,12 @@ static json_t *body_schema(const struct route *r)
 static bool has_type(json_t *s, const char *name)
 {
     json_t *t = json_object_get(s, "type");
-    if (json_is_string(t))
-        return strcmp(json_string_value(t), name) == 0;
+    if (json_is_string(t)) return strcmp(json_string_value(t), name) == 0;
     size_t i;
     json_t *v;
     json_array_foreach(t, i, v)
     {
-        if (json_is_string(v) && strcmp(json_string_value(v), name) == 0)
-            return true;
+        if (json_is_string(v) && strcmp(json_string_value(v), name) == 0) return true;
     }
     return false;
 }
@@ -213,12 +204,18 @@ static size_t type_count(json_t *s)
 static const char *jv_type_name(enum jv_type t)
 {
     switch (t) {
-    case JV_STRING: return "string";
-    case JV_INTEGER: return "integer";
-    case JV_BOOLEAN: return "boolean";
-    case JV_OBJECT: return "object";
-    case JV_ARRAY: return "array";
-    case JV_ANY_SCALAR: return NULL;
+    case JV_STRING:
+        return "string";
+    case JV_INTEGER:
+        return "integer";
+    case JV_BOOLEAN:
+        return "boolean";
+    case JV_OBJECT:
+        return "object";
+    case JV_ARRAY:
+        return "array";
+    case JV_ANY_SCALAR:
+        return NULL;
     }
     return NULL;
 }
@@ -235,8 +232,7 @@ static void expect_keyword(const struct route *r, const char *field, json_t *s, 
         return;
     }
     if (!json_is_integer(v))
-        problem("%s %s: /%s: \"%s\" missing (code: %lld)", r->method, r->pattern, field, kw,
-                want);
+        problem("%s %s: /%s: \"%s\" missing (code: %lld)", r->method, r->pattern, field, kw, want);
     else if (json_integer_value(v) != want)
         problem("%s %s: /%s: \"%s\" is %lld, code says %lld", r->method, r->pattern, field, kw,
                 (long long)json_integer_value(v), want);
@@ -275,8 +271,8 @@ static void check_enum(const struct route *r, const char *field, json_t *s,
         problem("%s %s: /%s: enum has %zu values, the code %zu", r->method, r->pattern, field,
                 strings, n);
     if (nulls && !nullable)
-        problem("%s %s: /%s: enum lists null but the field is not nullable", r->method,
-                r->pattern, field);
+        problem("%s %s: /%s: enum lists null but the field is not nullable", r->method, r->pattern,
+                field);
 }
 
 /* One field's constraints. f->min_len/max_len are code points for strings, item counts for
@@ -310,8 +306,8 @@ static void check_field(const struct route *r, const char *field, json_t *s,
         check_enum(r, field, s, f->enum_values, nullable);
         if (f->format != JV_FMT_NONE && !json_object_get(s, "pattern") &&
             !json_object_get(s, "format"))
-            problem("%s %s: /%s: the code checks a format; document a pattern or format",
-                    r->method, r->pattern, field);
+            problem("%s %s: /%s: the code checks a format; document a pattern or format", r->method,
+                    r->pattern, field);
         break;
     }
     case JV_INTEGER:
@@ -333,15 +329,15 @@ static void check_field(const struct route *r, const char *field, json_t *s,
         }
         break;
     }
-    default: break;
+    default:
+        break;
     }
 }
 
 static void check_body(const struct route *r)
 {
     json_t *op = operation(r);
-    if (!json_is_object(op))
-        return; /* reported by every_route_is_documented */
+    if (!json_is_object(op)) return; /* reported by every_route_is_documented */
     json_t *rb = json_object_get(op, "requestBody");
     if (!(r->flags & ROUTE_BODY)) {
         if (rb)
@@ -360,8 +356,7 @@ static void check_body(const struct route *r)
         problem("%s %s: requestBody has no application/json schema", r->method, r->pattern);
         return;
     }
-    if (!r->schema)
-        return;
+    if (!r->schema) return;
     const struct jv_field *root = r->schema;
     if (!has_type(s, "object") || !json_is_false(json_object_get(s, "additionalProperties")))
         problem("%s %s: body schema should be type object with additionalProperties: false",
@@ -373,8 +368,8 @@ static void check_body(const struct route *r)
         const struct jv_field *f = &root->fields[i];
         json_t *p = json_object_get(props, f->name);
         if (!p)
-            problem("%s %s: body property \"%s\" missing from the document", r->method,
-                    r->pattern, f->name);
+            problem("%s %s: body property \"%s\" missing from the document", r->method, r->pattern,
+                    f->name);
         else
             check_field(r, f->name, p, f);
     }
@@ -386,8 +381,8 @@ static void check_body(const struct route *r)
         for (size_t i = 0; i < root->nfields && !known; i++)
             known = strcmp(root->fields[i].name, key) == 0;
         if (!known)
-            problem("%s %s: body property \"%s\" documented but not in the schema table",
-                    r->method, r->pattern, key);
+            problem("%s %s: body property \"%s\" documented but not in the schema table", r->method,
+                    r->pattern, key);
     }
     /* (d) required lists */
     if (req && !json_is_array(req))
@@ -398,12 +393,11 @@ static void check_body(const struct route *r)
         size_t k;
         json_array_foreach(req, k, v)
         {
-            if (json_is_string(v) && strcmp(json_string_value(v), f->name) == 0)
-                listed = true;
+            if (json_is_string(v) && strcmp(json_string_value(v), f->name) == 0) listed = true;
         }
         if (listed != ((f->flags & JV_REQUIRED) != 0))
-            problem("%s %s: \"%s\" is %s in the document but %s in the code", r->method,
-                    r->pattern, f->name, listed ? "required" : "optional",
+            problem("%s %s: \"%s\" is %s in the document but %s in the code", r->method, r->pattern,
+                    f->name, listed ? "required" : "optional",
                     (f->flags & JV_REQUIRED) ? "required" : "optional");
     }
     size_t k;
@@ -423,8 +417,7 @@ static void request_bodies_match_schemas(void **state)
     nproblems = 0;
     for (size_t i = 0; i < http_nroutes; i++)
         check_body(&http_routes[i]);
-    if (nproblems)
-        fail_msg("%d request body problem(s)", nproblems);
+    if (nproblems) fail_msg("%d request body problem(s)", nproblems);
 }
 
 /* ---- document basics --------------------------------------------------------------------- */
@@ -435,8 +428,7 @@ static void document_basics(void **state)
     if (!json_is_string(json_object_get(doc, "openapi")) ||
         strcmp(json_string_value(json_object_get(doc, "openapi")), "3.1.0") != 0)
         problem("\"openapi\" should be \"3.1.0\"");
-    if (!json_is_object(json_object_get(doc, "info")))
-        problem("\"info\" missing");
+    if (!json_is_object(json_object_get(doc, "info"))) problem("\"info\" missing");
     /* every operation answers something, and every local $ref in the document resolves */
     const char *path;
     json_t *item;
@@ -446,8 +438,7 @@ static void document_basics(void **state)
         json_t *op;
         json_object_foreach(item, m, op)
         {
-            if (!is_method(m))
-                continue;
+            if (!is_method(m)) continue;
             json_t *rs = json_object_get(op, "responses");
             if (!json_is_object(rs) || json_object_size(rs) == 0)
                 problem("%s %s: no responses", m, path);
@@ -455,8 +446,7 @@ static void document_basics(void **state)
             json_t *rv;
             json_object_foreach(rs, st, rv)
             {
-                if (!resolve(rv))
-                    problem("%s %s: response %s: unresolvable $ref", m, path, st);
+                if (!resolve(rv)) problem("%s %s: response %s: unresolvable $ref", m, path, st);
             }
             const struct route *r = route_for(path, m);
             bool is_public = json_is_array(json_object_get(op, "security")) &&
@@ -466,8 +456,7 @@ static void document_basics(void **state)
                         (r->flags & ROUTE_PUBLIC) ? "[] (public)" : "inherited or non-empty");
         }
     }
-    if (nproblems)
-        fail_msg("%d document problem(s)", nproblems);
+    if (nproblems) fail_msg("%d document problem(s)", nproblems);
 }
 
 int main(void)
