@@ -61,6 +61,26 @@ unsigned roles_from_json(const json_t *arr);
 struct store_write *job_new(struct req *r, enum store_wop op, const char *action,
                             const char *object_kind, int64_t object_id);
 
+/*
+ * Keyset paging shared by every list: ?limit (1..STORE_LIST_MAX, default 100) and ?after (the
+ * last id of the previous page). Rows the policy hides are skipped before counting, so a page
+ * and its next_after reveal nothing about hidden rows.
+ */
+struct page {
+    struct req *r;
+    json_t *items;
+    long long limit;
+    int64_t after; /* from the query */
+    int64_t last;
+    bool more;
+};
+/* Parses limit/after; false when it has already answered 400. */
+bool page_begin(struct req *r, struct page *pg);
+/* Adds a visible row (item is consumed); false when the page is full: stop iterating. */
+bool page_add(struct page *pg, int64_t id, json_t *item);
+/* Answers {items, next_after}, or the problem for a failed store call (rc). */
+void page_finish(struct page *pg, int rc);
+
 /* Copies a JSON string member into buf when present. */
 void json_copy_str(const json_t *obj, const char *key, char *buf, size_t cap);
 

@@ -167,41 +167,16 @@ void h_orgs_get(struct req *r)
     http_reply_json(r, 200, view_org(r->app, &r->who, &o));
 }
 
-struct org_list_ctx {
-    struct req *r;
-    json_t *items;
-    long long limit;
-    int64_t last;
-    bool more;
-};
-
-static bool org_list_cb(const struct org_rec *o, void *vctx)
+static bool org_list_cb(const struct org_rec *o, void *ctx)
 {
-    struct org_list_ctx *c = vctx;
-    if (!policy_org_may_read(&c->r->who, o->id)) return true;
-    if ((long long)json_array_size(c->items) == c->limit) {
-        c->more = true;
-        return false;
-    }
-    json_array_append_new(c->items, view_org(c->r->app, &c->r->who, o));
-    c->last = o->id;
-    return true;
+    struct page *pg = ctx;
+    if (!policy_org_may_read(&pg->r->who, o->id)) return true;
+    return page_add(pg, o->id, view_org(pg->r->app, &pg->r->who, o));
 }
 
 void h_orgs_list(struct req *r)
 {
-    long long limit, after;
-    if (!http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
-        !http_query_int(r, "after", 0, INT64_MAX, 0, &after))
-        return;
-    struct org_list_ctx c = {.r = r, .items = json_array(), .limit = limit};
-    int rc = r->app->store->ops->org_list(r->app->store, after, org_list_cb, &c);
-    if (rc != RK_OK) {
-        json_decref(c.items);
-        http_problem_rc(r, rc, NULL);
-        return;
-    }
-    http_reply_json(r, 200,
-                    json_pack("{s:o, s:o}", "items", c.items, "next_after",
-                              c.more ? json_integer(c.last) : json_null()));
+    struct page pg;
+    if (page_begin(r, &pg))
+        page_finish(&pg, r->app->store->ops->org_list(r->app->store, pg.after, org_list_cb, &pg));
 }

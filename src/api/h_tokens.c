@@ -85,36 +85,20 @@ void h_tokens_revoke(struct req *r)
     http_submit(r, w);
 }
 
-struct token_list_ctx {
-    struct req *r;
-    json_t *items;
-    long long limit;
-    int64_t last;
-    bool more;
-};
-
-static bool token_list_cb(const struct token_rec *t, void *vctx)
+static bool token_list_cb(const struct token_rec *t, void *ctx)
 {
-    struct token_list_ctx *c = vctx;
+    struct page *pg = ctx;
     struct user_rec owner;
-    if (c->r->app->store->ops->user_get(c->r->app->store, t->user_id, &owner) != RK_OK ||
-        !policy_token_may_manage(&c->r->who, owner.id, owner.org_id))
+    if (pg->r->app->store->ops->user_get(pg->r->app->store, t->user_id, &owner) != RK_OK ||
+        !policy_token_may_manage(&pg->r->who, owner.id, owner.org_id))
         return true;
-    if ((long long)json_array_size(c->items) == c->limit) {
-        c->more = true;
-        return false;
-    }
-    json_array_append_new(c->items, view_token(t));
-    c->last = t->id;
-    return true;
+    return page_add(pg, t->id, view_token(t));
 }
 
 void h_tokens_list(struct req *r)
 {
-    long long limit, after;
-    if (!http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
-        !http_query_int(r, "after", 0, INT64_MAX, 0, &after))
-        return;
+    struct page pg;
+    if (!page_begin(r, &pg)) return;
     int64_t user = 0, org = 0;
     bool nc_admin = (r->who.roles & POL_ROLE_ADMIN) && r->who.org_type == POL_ORG_NATIONAL_CENTRE;
     if (!nc_admin) {
@@ -123,14 +107,6 @@ void h_tokens_list(struct req *r)
         else
             user = r->who.user_id;
     }
-    struct token_list_ctx c = {.r = r, .items = json_array(), .limit = limit};
-    int rc = r->app->store->ops->token_list(r->app->store, user, org, after, token_list_cb, &c);
-    if (rc != RK_OK) {
-        json_decref(c.items);
-        http_problem_rc(r, rc, NULL);
-        return;
-    }
-    http_reply_json(r, 200,
-                    json_pack("{s:o, s:o}", "items", c.items, "next_after",
-                              c.more ? json_integer(c.last) : json_null()));
+    page_finish(&pg, r->app->store->ops->token_list(r->app->store, user, org, pg.after,
+                                                    token_list_cb, &pg));
 }

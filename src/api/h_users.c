@@ -140,46 +140,22 @@ void h_users_get(struct req *r)
     http_reply_json(r, 200, view_user(&u));
 }
 
-struct user_list_ctx {
-    struct req *r;
-    json_t *items;
-    long long limit;
-    int64_t last;
-    bool more;
-};
-
-static bool user_list_cb(const struct user_rec *u, void *vctx)
+static bool user_list_cb(const struct user_rec *u, void *ctx)
 {
-    struct user_list_ctx *c = vctx;
-    if (!policy_user_may_read(&c->r->who, u->org_id, u->id)) return true;
-    if ((long long)json_array_size(c->items) == c->limit) {
-        c->more = true;
-        return false;
-    }
-    json_array_append_new(c->items, view_user(u));
-    c->last = u->id;
-    return true;
+    struct page *pg = ctx;
+    if (!policy_user_may_read(&pg->r->who, u->org_id, u->id)) return true;
+    return page_add(pg, u->id, view_user(u));
 }
 
 void h_users_list(struct req *r)
 {
-    long long limit, after, org_id;
-    if (!http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
-        !http_query_int(r, "after", 0, INT64_MAX, 0, &after) ||
-        !http_query_int(r, "org_id", 0, INT64_MAX, 0, &org_id))
-        return;
+    long long org_id;
+    struct page pg;
+    if (!http_query_int(r, "org_id", 0, INT64_MAX, 0, &org_id) || !page_begin(r, &pg)) return;
     /* Narrow the scan for those who can only see their own organisation; the policy still
      * decides every row. */
     if (!(r->who.roles & POL_ROLE_ADMIN) || r->who.org_type != POL_ORG_NATIONAL_CENTRE)
         if (!org_id || org_id == r->who.org_id) org_id = r->who.org_id;
-    struct user_list_ctx c = {.r = r, .items = json_array(), .limit = limit};
-    int rc = r->app->store->ops->user_list(r->app->store, org_id, after, user_list_cb, &c);
-    if (rc != RK_OK) {
-        json_decref(c.items);
-        http_problem_rc(r, rc, NULL);
-        return;
-    }
-    http_reply_json(r, 200,
-                    json_pack("{s:o, s:o}", "items", c.items, "next_after",
-                              c.more ? json_integer(c.last) : json_null()));
+    page_finish(&pg,
+                r->app->store->ops->user_list(r->app->store, org_id, pg.after, user_list_cb, &pg));
 }

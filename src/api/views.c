@@ -128,6 +128,40 @@ struct store_write *job_new(struct req *r, enum store_wop op, const char *action
     return w;
 }
 
+bool page_begin(struct req *r, struct page *pg)
+{
+    long long limit, after;
+    if (!http_query_int(r, "limit", 1, STORE_LIST_MAX, 100, &limit) ||
+        !http_query_int(r, "after", 0, INT64_MAX, 0, &after))
+        return false;
+    *pg = (struct page){.r = r, .items = json_array(), .limit = limit, .after = after};
+    return true;
+}
+
+bool page_add(struct page *pg, int64_t id, json_t *item)
+{
+    if ((long long)json_array_size(pg->items) == pg->limit) {
+        json_decref(item);
+        pg->more = true;
+        return false;
+    }
+    json_array_append_new(pg->items, item);
+    pg->last = id;
+    return true;
+}
+
+void page_finish(struct page *pg, int rc)
+{
+    if (rc != RK_OK) {
+        json_decref(pg->items);
+        http_problem_rc(pg->r, rc, NULL);
+        return;
+    }
+    http_reply_json(pg->r, 200,
+                    json_pack("{s:o, s:o}", "items", pg->items, "next_after",
+                              pg->more ? json_integer(pg->last) : json_null()));
+}
+
 void json_copy_str(const json_t *obj, const char *key, char *buf, size_t cap)
 {
     const json_t *v = json_object_get(obj, key);

@@ -65,9 +65,11 @@ static void *worker_main(void *arg)
         /* Every 4th job reuses a corporate number another thread also uses: exactly one of
          * each such pair can win. */
         if (i % 4 == 0)
-            snprintf(j.org.corporate_number, sizeof j.org.corporate_number, "dup%d", i);
+            snprintf(j.org.corporate_number, sizeof j.org.corporate_number, "dup%hu",
+                     (unsigned short)i);
         else
-            snprintf(j.org.corporate_number, sizeof j.org.corporate_number, "u%d-%d", w->n, i);
+            snprintf(j.org.corporate_number, sizeof j.org.corporate_number, "u%hu-%hu",
+                     (unsigned short)w->n, (unsigned short)i);
         store_audit_set(&j.audit, 0, 0, "org.create", "org", 0, "test");
         int rc = store_write_sync(w->s, &j);
         if (rc == RK_OK)
