@@ -126,6 +126,7 @@ struct req {
     bool suspended;
     char scratch[128]; /* handler state kept across the two halves of a write */
     /* the answer */
+    bool answered; /* queued: later calls only drain the upload */
     struct MHD_Response *resp;
     unsigned status;
 };

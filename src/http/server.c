@@ -315,6 +315,7 @@ static enum MHD_Result queue(struct req *r)
     enum MHD_Result ret = MHD_queue_response(r->conn, r->status, r->resp);
     MHD_destroy_response(r->resp);
     r->resp = NULL;
+    r->answered = true;
     return ret;
 }
 
@@ -356,8 +357,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         return MHD_YES;
     }
-    if (r->resp) /* an early answer was queued; discard any remaining upload */
-        return (*upload_size = 0, MHD_YES);
+    if (r->answered) {
+        /* An early answer (404, 405, 413, 503) was queued before the body arrived: MHD still
+         * hands over the upload, which is discarded. Nothing below may run without a route. */
+        *upload_size = 0;
+        return MHD_YES;
+    }
     if (*upload_size) {
         body_append(r, upload, *upload_size);
         *upload_size = 0;
