@@ -8,7 +8,9 @@
  *   - a request body schema's property names, "required" list, or per-field constraints
  *     (type and nullability, string lengths, item counts, uniqueness, integer range, enum)
  *     differ from the route's jv_field table, or the schema is not closed
- *     (additionalProperties: false).
+ *     (additionalProperties: false);
+ *   - the query parameters documented for an operation differ from the route's allowed list
+ *     (struct route .query), in either direction.
  * Every problem is printed with the route it concerns before the test fails.
  *
  * RK_OPENAPI_PATH overrides the document's path (used to check that the test catches a
@@ -420,35 +422,70 @@ static void request_bodies_match_schemas(void **state)
     if (nproblems) fail_msg("%d request body problem(s)", nproblems);
 }
 
-/* The dispatcher rejects query parameters a route does not list, so the document must list
- * exactly the route's parameters: one missing is undocumented, one extra is a promise the
- * server breaks with a 400. */
+/* The dispatcher rejects query parameters a route does not list (src/http/reply.c
+ * http_query_check), so the document must list exactly the route's parameters, in both
+ * directions: one the route accepts but the document leaves out is undocumented; one the
+ * document lists but the route does not accept is a promise the server breaks with a 400.
+ * Parameters may sit on the operation or on its path item (OpenAPI merges the two). */
+static void collect_query_params(const struct route *r, json_t *params, json_t *into)
+{
+    size_t k;
+    json_t *prm;
+    json_array_foreach(params, k, prm)
+    {
+        json_t *p = resolve(prm);
+        const char *in = json_string_value(json_object_get(p, "in"));
+        const char *name = json_string_value(json_object_get(p, "name"));
+        if (!in || !name) {
+            problem("%s %s: parameter %zu has no \"in\" or \"name\"", r->method, r->pattern, k);
+            continue;
+        }
+        if (strcmp(in, "query") != 0) continue;
+        json_t *seen = json_object_get(into, name);
+        if (json_is_true(seen))
+            problem("%s %s: query parameter %s documented twice", r->method, r->pattern, name);
+        json_object_set_new(into, name, json_true());
+    }
+}
+
+static bool route_accepts(const struct route *r, const char *name)
+{
+    for (const char *const *q = r->query; q && *q; q++)
+        if (strcmp(*q, name) == 0) return true;
+    return false;
+}
+
 static void query_parameters_match_routes(void **state)
 {
     nproblems = 0;
     for (size_t i = 0; i < http_nroutes; i++) {
         const struct route *r = &http_routes[i];
         json_t *op = operation(r);
-        if (!op) continue; /* reported by every_route_is_documented */
+        if (!json_is_object(op)) continue; /* reported by every_route_is_documented */
+        json_t *item = json_object_get(json_object_get(doc, "paths"), r->pattern);
         json_t *documented = json_object();
-        size_t k;
-        json_t *prm;
-        json_array_foreach(json_object_get(op, "parameters"), k, prm)
-        {
-            prm = resolve(prm);
-            const char *in = json_string_value(json_object_get(prm, "in"));
-            const char *name = json_string_value(json_object_get(prm, "name"));
-            if (in && name && strcmp(in, "query") == 0)
-                json_object_set_new(documented, name, json_true());
-        }
-        size_t allowed = 0;
-        for (const char *const *q = r->query; q && *q; q++, allowed++)
+        collect_query_params(r, json_object_get(item, "parameters"), documented);
+        /* Operation-level parameters override path-level ones of the same name and place;
+         * for a set of names that is the same union. */
+        json_t *op_level = json_object();
+        collect_query_params(r, json_object_get(op, "parameters"), op_level);
+        json_object_update(documented, op_level);
+        json_decref(op_level);
+        /* route → document */
+        for (const char *const *q = r->query; q && *q; q++)
             if (!json_object_get(documented, *q))
                 problem("%s %s: query parameter %s is accepted but not documented", r->method,
                         r->pattern, *q);
-        if (json_object_size(documented) != allowed)
-            problem("%s %s: documents %zu query parameters, the route accepts %zu", r->method,
-                    r->pattern, json_object_size(documented), allowed);
+        /* document → route */
+        const char *name;
+        json_t *v;
+        json_object_foreach(documented, name, v)
+        {
+            if (!route_accepts(r, name))
+                problem("%s %s: query parameter %s is documented but the route refuses it "
+                        "(400 unknown_field)",
+                        r->method, r->pattern, name);
+        }
         json_decref(documented);
     }
     if (nproblems) fail_msg("%d query parameter problem(s)", nproblems);
