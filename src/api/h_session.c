@@ -86,17 +86,12 @@ void h_login(struct req *r)
         return;
     }
     bool found = rc == RK_OK;
-    if (found && u.locked_until_ms > now) {
-        http_problem(r, 423, "locked", "Account temporarily locked",
-                     "Too many failed logins. Try again later.", NULL);
-        char ra[32];
-        long long secs = (u.locked_until_ms - now) / 1000 + 1;
-        snprintf(ra, sizeof ra, "%lld", secs);
-        MHD_add_response_header(r->resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
-        return;
-    }
+    /* The argon2id work is spent before anything else is decided, and a lock answers with the
+     * same Retry-After for real and unknown names: neither timing nor headers tell them apart. */
     bool ok = auth_password_verify(found ? u.pw_hash : NULL, password) && found && !u.disabled;
-    if (!found && !auth_throttle_allow(app->ghost_lock, username, now)) {
+    bool locked =
+        found ? u.locked_until_ms > now : !auth_throttle_allow(app->ghost_lock, username, now);
+    if (locked) {
         http_problem(r, 423, "locked", "Account temporarily locked",
                      "Too many failed logins. Try again later.", NULL);
         char ra[32];

@@ -60,7 +60,6 @@ int app_open(struct app *app, const struct app_paths *paths)
         fprintf(stderr, "renkei: libsodium failed to initialise\n");
         return RK_EIO;
     }
-    if (!app->cfg.port) http_config_defaults(&app->cfg);
     int rc = refdata_load(paths->data_dir, &app->rd, err, sizeof err);
     if (rc != RK_OK) {
         fprintf(stderr, "renkei: reference data: %s\n", err);
@@ -205,7 +204,7 @@ static void serve_usage(FILE *f)
 {
     fprintf(f,
             "usage: renkeid [options]\n"
-            "Serves the renkei API on a loopback address.\n\n"
+            "Serves the renkei API (by default on 127.0.0.1 only).\n\n"
             "  --listen ADDR        IPv4 address to bind (RENKEI_LISTEN, default 127.0.0.1)\n"
             "  --port N             TCP port (RENKEI_PORT, default 8080)\n"
             "  --db PATH            SQLite database (RENKEI_DB, default var/renkei.db)\n"
@@ -250,7 +249,7 @@ int app_serve_main(int argc, char **argv)
     const char *port_env = getenv("RENKEI_PORT");
     unsigned long long n;
     if (port_env && *port_env) {
-        if (!parse_uint(port_env, 65535, &n)) {
+        if (!parse_uint(port_env, 65535, &n) || n == 0) {
             fprintf(stderr, "renkeid: RENKEI_PORT must be a port number\n");
             return EXIT_USAGE;
         }
@@ -284,7 +283,7 @@ int app_serve_main(int argc, char **argv)
             app.cfg.bind_addr = optarg;
             break;
         case 'p':
-            if (!parse_uint(optarg, 65535, &n)) goto usage;
+            if (!parse_uint(optarg, 65535, &n) || n == 0) goto usage;
             app.cfg.port = (unsigned)n;
             break;
         case 'd':

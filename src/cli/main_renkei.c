@@ -209,6 +209,15 @@ out:
     return rc;
 }
 
+/* The API's bound: 12 to 256 code points. */
+static bool password_ok(const char *pw)
+{
+    size_t cps = 0;
+    for (const unsigned char *p = (const unsigned char *)pw; *p; p++)
+        cps += (*p & 0xC0) != 0x80;
+    return cps >= 12 && cps <= 256;
+}
+
 static int cmd_user_passwd(struct app *app, const char *username)
 {
     struct user_rec u;
@@ -217,14 +226,18 @@ static int cmd_user_passwd(struct app *app, const char *username)
         return EXIT_INVALID;
     }
     char pw[AUTH_PASSWORD_MAX + 2];
-    if (read_password(pw, sizeof pw) != RK_OK) return EXIT_INVALID;
+    if (read_password(pw, sizeof pw) != RK_OK || !password_ok(pw)) {
+        sodium_memzero(pw, sizeof pw);
+        fprintf(stderr, "renkei: /new_password: must be 12 to 256 characters (one line on "
+                        "standard input)\n");
+        return EXIT_INVALID;
+    }
     struct store_write w = {.op = STORE_W_USER_PASSWORD, .target_id = u.id};
     int rc = auth_password_hash(pw, w.user.pw_hash, sizeof w.user.pw_hash);
     sodium_memzero(pw, sizeof pw);
     if (rc != RK_OK) {
-        fprintf(stderr, "renkei: /password: must be %d to %d bytes\n", AUTH_PASSWORD_MIN,
-                AUTH_PASSWORD_MAX);
-        return EXIT_INVALID;
+        fprintf(stderr, "renkei: cannot hash the password: %s\n", rk_strerror(rc));
+        return EXIT_FAILURE_;
     }
     cli_audit(&w, "user.password", "user", u.id);
     return write_or_report(app, &w);
@@ -370,10 +383,14 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "user") == 0 && strcmp(sub, "passwd") == 0 && rest == 1) {
         rc = cmd_user_passwd(&app, rv[0]);
     } else if (strcmp(cmd, "user") == 0 && strcmp(sub, "list") == 0 && rest <= 1) {
-        long long org = rest ? strtoll(rv[0], NULL, 10) : 0;
-        rc = app.store->ops->user_list(app.store, org, 0, print_user, NULL) == RK_OK
-                 ? EXIT_OK
-                 : EXIT_FAILURE_;
+        char *end = NULL;
+        long long org = rest ? strtoll(rv[0], &end, 10) : 0;
+        if (rest && (*end || org <= 0))
+            rc = EXIT_USAGE;
+        else
+            rc = app.store->ops->user_list(app.store, org, 0, print_user, NULL) == RK_OK
+                     ? EXIT_OK
+                     : EXIT_FAILURE_;
     } else if (strcmp(cmd, "token") == 0 && strcmp(sub, "create") == 0) {
         rc = cmd_token_create(&app, rest, rv);
     } else if (strcmp(cmd, "token") == 0 && strcmp(sub, "revoke") == 0 && rest == 1) {

@@ -415,7 +415,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                      NULL);
         return queue(r);
     }
-    if (r->authed && r->auth.token_id && !is_unsafe(method))
+    if (r->authed && r->auth.token_id && !is_unsafe(method) && !(r->route->flags & ROUTE_PUBLIC))
         http_audit_async(r, "token.use", "token", r->auth.token_id);
     if (!http_query_check(r, r->route->query)) return queue(r);
     if ((r->route->flags & ROUTE_BODY) && !parse_body(r)) return queue(r);
@@ -444,8 +444,7 @@ int http_start(struct app *app, struct MHD_Daemon **out, char *err, size_t errle
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)app->cfg.conn_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)app->cfg.max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)app->cfg.per_ip_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned int)1, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_END);
     if (!d) {
         snprintf(err, errlen, "cannot listen on %s:%u: %s", app->cfg.bind_addr, app->cfg.port,
                  strerror(errno));

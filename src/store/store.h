@@ -7,9 +7,10 @@
  * Reads are synchronous and may run on any thread (the SQLite backend keeps one read
  * connection per thread). Writes are jobs (struct store_write) handed to the backend's single
  * writer, which commits many jobs in one transaction (group commit: one fsync for the batch)
- * and then calls each job's done() from the writer thread. A job either commits completely,
- * together with its audit record, or not at all; a failed job does not affect the others in
- * its batch. store_write_sync() is the blocking form for the CLI and tests.
+ * and then calls each job's done() from the writer thread. The audit chain's head is read
+ * inside each batch's transaction, so other processes (the CLI) may write to the same store. A job
+ * either commits completely, together with its audit record, or not at all; a failed job does not
+ * affect the others in its batch. store_write_sync() is the blocking form for the CLI and tests.
  *
  * Records use fixed-size, NUL-terminated buffers sized above the API's validation limits, so
  * a record owns no heap memory and needs no free function.

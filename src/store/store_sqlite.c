@@ -107,9 +107,15 @@ static const char *const sq_sql[Q__COUNT] = {
     [Q_USER_LIST_ORG] = "SELECT " USER_COLS " FROM users u WHERE u.org_id = ?2 AND u.id > ?1 "
                         "ORDER BY u.id",
     [Q_LOGIN_OK] = "UPDATE users SET failed_logins = 0, locked_until_ms = 0 WHERE id = ?1",
-    [Q_LOGIN_FAILED] = "UPDATE users SET failed_logins = failed_logins + 1, locked_until_ms = "
-                       "CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until_ms END "
-                       "WHERE id = ?1 RETURNING locked_until_ms",
+/* A lock that has run out starts the count again from this failure. (SQLite evaluates
+ * every right-hand side on the old row.) */
+#define EXPIRED "(locked_until_ms != 0 AND locked_until_ms <= ?4)"
+#define NEWCOUNT "(CASE WHEN " EXPIRED " THEN 1 ELSE failed_logins + 1 END)"
+    [Q_LOGIN_FAILED] = "UPDATE users SET failed_logins = " NEWCOUNT ", locked_until_ms = CASE "
+                       "WHEN " NEWCOUNT " >= ?2 THEN ?3 WHEN " EXPIRED " THEN 0 "
+                       "ELSE locked_until_ms END WHERE id = ?1 RETURNING locked_until_ms",
+#undef NEWCOUNT
+#undef EXPIRED
     [Q_SESSION_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf, created_ms, expires_ms) "
                          "VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_SESSION_REVOKE] = "UPDATE sessions SET revoked_ms = ?2 WHERE id = ?1 AND revoked_ms = 0",
@@ -570,6 +576,7 @@ static int job_login(struct sq_store *s, struct store_write *w)
         sqlite3_bind_int64(st, 1, w->target_id);
         sqlite3_bind_int(st, 2, w->max_failures);
         sqlite3_bind_int64(st, 3, store_now_ms() + w->lock_ms);
+        sqlite3_bind_int64(st, 4, store_now_ms());
         if (sqlite3_step(st) == SQLITE_ROW)
             w->locked = sqlite3_column_int64(st, 0) > store_now_ms();
         sqlite3_reset(st);
@@ -692,13 +699,30 @@ static int run_job(struct sq_store *s, struct store_write *w)
     return rc;
 }
 
+/* Reads the chain head inside the batch's write transaction. Another process (the renkei CLI,
+ * a second server) may have appended since the last batch, so the head is never trusted from
+ * memory across transactions. */
+static int load_head(struct sq_store *s)
+{
+    sqlite3_stmt *st = stmt(&s->w, Q_AUDIT_HEAD_GET);
+    if (!st || sqlite3_step(st) != SQLITE_ROW) {
+        if (st) sqlite3_reset(st);
+        return RK_EIO;
+    }
+    s->head_seq = sqlite3_column_int64(st, 0);
+    blob32(st, 1, s->head_hash);
+    sqlite3_reset(st);
+    return RK_OK;
+}
+
 static void run_batch(struct sq_store *s, struct store_write *batch)
 {
     int64_t t0 = mono_ns();
+    int brc = exec_q(&s->w, Q_BEGIN);
+    if (brc == RK_OK) brc = load_head(s);
     int64_t seq0 = s->head_seq;
     unsigned char hash0[AUDIT_HASH_LEN];
     memcpy(hash0, s->head_hash, AUDIT_HASH_LEN);
-    int brc = exec_q(&s->w, Q_BEGIN);
     for (struct store_write *w = batch; w; w = w->next) {
         if (brc != RK_OK) {
             w->rc = brc;
@@ -1132,15 +1156,11 @@ int store_sqlite_open(const struct store_sqlite_opts *o, struct store **out, cha
         goto fail;
     }
     if ((rc = migrate(s->w.db, o->migrations_dir, err, errlen)) != RK_OK) goto fail;
-    sqlite3_stmt *st = stmt(&s->w, Q_AUDIT_HEAD_GET);
-    if (!st || sqlite3_step(st) != SQLITE_ROW) {
+    if (load_head(s) != RK_OK) {
         rc = RK_ECORRUPT;
         snprintf(err, errlen, "audit head missing: database damaged");
         goto fail;
     }
-    s->head_seq = sqlite3_column_int64(st, 0);
-    blob32(st, 1, s->head_hash);
-    sqlite3_reset(st);
     if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
         rc = RK_EIO;
         snprintf(err, errlen, "cannot start the writer thread");

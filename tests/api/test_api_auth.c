@@ -97,8 +97,15 @@ static void lockout_after_failures(void **st)
     /* ...and while locked even the right password is refused. */
     assert_int_equal(login_status("wangan-reporter", "renkei-demo-wangan-reporter", &r), 423);
     resp_free(&r);
-    /* Unknown usernames answer like wrong passwords. */
-    assert_int_equal(login_status("no-such-user", "whatever-password", &r), 401);
+    /* Unknown usernames answer like wrong passwords, lock-out and Retry-After included. */
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(login_status("no-such-user", "whatever-password", &r), 401);
+        resp_free(&r);
+    }
+    assert_int_equal(login_status("no-such-user", "whatever-password", &r), 423);
+    char ra2[32];
+    assert_non_null(resp_header(&r, "Retry-After", ra2, sizeof ra2));
+    assert_string_equal(ra, ra2);
     resp_free(&r);
     /* Failures are audited. */
     char admin[128];
@@ -268,7 +275,7 @@ static void per_address_throttle(void **st)
     struct resp r;
     long last = 0;
     for (int i = 0; i < 40 && last != 429; i++) {
-        last = login_status("no-such-user", "whatever-password", &r);
+        last = login_status("another-unknown-user", "whatever-password", &r);
         resp_free(&r);
     }
     assert_int_equal(last, 429);

@@ -283,6 +283,21 @@ static void early_answers_survive_late_bodies(void **st)
     resp_free(&r);
 }
 
+static void one_server_per_port(void **st)
+{
+    /* A second server must not share the port (and the store) silently. */
+    char port[16], out[1024];
+    snprintf(port, sizeof port, "%d", S.port);
+    const char *serve[] = {"serve", "--port", port, NULL};
+    assert_int_equal(srv_cli(&S, NULL, out, sizeof out, serve), 1);
+    const char *zero[] = {"serve", "--port", "0", NULL};
+    assert_int_equal(srv_cli(&S, NULL, out, sizeof out, zero), 2);
+    struct resp r;
+    http(&S, "GET", "/healthz", NULL, NULL, NULL, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
 static void routing_and_query(void **st)
 {
     struct resp r;
@@ -419,6 +434,7 @@ int main(void)
         cmocka_unit_test(routing_and_query),
         cmocka_unit_test(paging),
         cmocka_unit_test(early_answers_survive_late_bodies),
+        cmocka_unit_test(one_server_per_port),
         cmocka_unit_test(request_log),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -190,12 +190,40 @@ static void credentials_resolve_and_expire(void **st)
     s->ops->close(s);
 }
 
+static bool fail_login(struct store *s, int64_t user)
+{
+    struct store_write f = {
+        .op = STORE_W_LOGIN_FAILED, .target_id = user, .max_failures = 2, .lock_ms = 50};
+    assert_int_equal(store_write_sync(s, &f), RK_OK);
+    return f.locked;
+}
+
+static void lock_out_and_expiry(void **st)
+{
+    struct store *s = open_store();
+    struct store_write u = {.op = STORE_W_USER_CREATE};
+    u.user.org_id = 1;
+    u.user.roles = POL_ROLE_VIEWER;
+    snprintf(u.user.username, sizeof u.user.username, "bob");
+    snprintf(u.user.display_name, sizeof u.user.display_name, "Bob");
+    snprintf(u.user.pw_hash, sizeof u.user.pw_hash, "x");
+    assert_int_equal(store_write_sync(s, &u), RK_OK);
+    assert_false(fail_login(s, u.out_id));
+    assert_true(fail_login(s, u.out_id)); /* second failure locks */
+    usleep(80 * 1000);                    /* the 50 ms lock runs out */
+    /* The count starts again: one failure after an expired lock does not re-lock at once. */
+    assert_false(fail_login(s, u.out_id));
+    assert_true(fail_login(s, u.out_id));
+    s->ops->close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(concurrent_jobs_fail_alone),
         cmocka_unit_test(reopen_keeps_chain_and_migrations),
         cmocka_unit_test(credentials_resolve_and_expire),
+        cmocka_unit_test(lock_out_and_expiry),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
