@@ -1,6 +1,10 @@
+/*
+ * cpe.c — CPE 2.3 formatted strings, NISTIR 7696 matching and version order for NVD bounds.
+ * The contract is in cpe.h. Character classes are spelt out in ASCII rather than taken from
+ * <ctype.h>: a locale set elsewhere in the process must not change what a valid name is.
+ */
 #include "domain/cpe.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,9 +28,25 @@ static int fail(struct cpe_error *err, int attr, const char *msg)
     return RK_EINVAL;
 }
 
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static unsigned char lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* Characters that stand unescaped in a formatted string (the regex's [a-zA-Z0-9\-\._]). */
 static bool bare(unsigned char c)
 {
-    return isalnum(c) || c == '-' || c == '.' || c == '_';
+    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_';
 }
 
 /* The printable characters that must be escaped in a formatted string. */
@@ -38,16 +58,16 @@ static bool quotable(unsigned char c)
 static bool language_ok(const char *v, size_t n)
 {
     size_t i = 0;
-    while (i < n && isalpha((unsigned char)v[i]))
+    while (i < n && is_alpha((unsigned char)v[i]))
         i++;
     if (i < 2 || i > 3) return false;
     if (i == n) return true;
     if (v[i] != '-') return false;
     size_t rest = n - i - 1;
     const char *r = v + i + 1;
-    if (rest == 2) return isalpha((unsigned char)r[0]) && isalpha((unsigned char)r[1]);
-    return rest == 3 && isdigit((unsigned char)r[0]) && isdigit((unsigned char)r[1]) &&
-           isdigit((unsigned char)r[2]);
+    if (rest == 2) return is_alpha((unsigned char)r[0]) && is_alpha((unsigned char)r[1]);
+    return rest == 3 && is_digit((unsigned char)r[0]) && is_digit((unsigned char)r[1]) &&
+           is_digit((unsigned char)r[2]);
 }
 
 /* Parses one attribute (raw text v[0..n), escapes intact). */
@@ -58,7 +78,7 @@ static int parse_attr(int idx, const char *v, size_t n, struct cpe_attr *a, stru
     if (n == 1 && v[0] == '-') return (a->kind = CPE_NA), RK_OK;
     if (n == 0) return fail(err, idx, "empty attribute: use * (any) or - (not applicable)");
     if (n >= CPE_VALUE_MAX) return fail(err, idx, "attribute longer than 255 characters");
-    if (idx == CPE_PART) return fail(err, idx, "part must be a, o, h, * or -");
+    if (idx == CPE_PART) return fail(err, idx, "part must be a, o, h, * or - (lower case)");
     if (idx == CPE_LANGUAGE && !language_ok(v, n))
         return fail(err, idx, "language must be a tag like ja or ja-jp, or * or -");
     a->kind = CPE_VALUE;
@@ -106,7 +126,7 @@ static int parse_attr(int idx, const char *v, size_t n, struct cpe_attr *a, stru
     if (idx == CPE_LANGUAGE && (a->star_lead || a->star_trail || a->q_lead || a->q_trail))
         return fail(err, idx, "language cannot hold wildcards");
     for (size_t i = 0; i < n; i++)
-        a->v[i] = (char)tolower((unsigned char)v[i]);
+        a->v[i] = (char)lower((unsigned char)v[i]);
     a->v[n] = 0;
     return RK_OK;
 }
@@ -129,7 +149,9 @@ int cpe_parse(const char *s, struct cpe *out, struct cpe_error *err)
             if (idx >= CPE_NATTR) return fail(err, -1, "more than 11 attributes after cpe:2.3:");
             size_t n = (size_t)(q - start);
             if (idx == CPE_PART) {
-                char c = n == 1 ? (char)tolower((unsigned char)start[0]) : 0;
+                /* The official regex allows only lower-case a, o, h (or * and -) here, unlike
+                 * the other attributes, whose letters may be of either case. */
+                char c = n == 1 ? start[0] : 0;
                 if (c == 'a' || c == 'o' || c == 'h') {
                     memset(&out->a[0], 0, sizeof out->a[0]);
                     out->a[0].kind = CPE_VALUE;
@@ -271,20 +293,51 @@ const char *cpe_rel_name(enum cpe_rel r)
     return "unknown";
 }
 
-static int name_attr(const char *in, struct cpe_attr *a, bool may_be_empty)
+/* ---- names as filed ------------------------------------------------------------------------ */
+
+static bool blank(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/*
+ * One attribute from free text. Blanks at the ends are dropped and inner runs become one "_",
+ * so "Apache  Log4j " and "apache log4j" give the same name (NVD's dictionary writes a single
+ * "_"). A lone "-" or "*" would read back as NA or ANY, not as a value: for a version that is
+ * what an operator means; a vendor or product so named is refused.
+ */
+static int name_attr(const char *in, struct cpe_attr *a, bool is_version)
 {
     memset(a, 0, sizeof *a);
-    if (!in || !*in) {
-        a->kind = CPE_ANY;
-        return may_be_empty ? RK_OK : RK_EINVAL;
+    a->kind = CPE_ANY;
+    size_t len = in ? strnlen(in, CPE_VALUE_MAX) : 0;
+    if (len == CPE_VALUE_MAX) return RK_EINVAL;
+    size_t b = 0, e = len;
+    while (b < e && blank((unsigned char)in[b]))
+        b++;
+    while (e > b && blank((unsigned char)in[e - 1]))
+        e--;
+    if (b == e) return is_version ? RK_OK : RK_EINVAL;
+    if (e - b == 1 && (in[b] == '-' || in[b] == '*')) {
+        if (!is_version) return RK_EINVAL;
+        a->kind = in[b] == '-' ? CPE_NA : CPE_ANY;
+        return RK_OK;
     }
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
-        unsigned char c = *p == ' ' ? '_' : (unsigned char)tolower(*p);
-        if (c >= 0x80 || c < 0x20 || c == 0x7f) return RK_EINVAL;
-        if (n + 3 >= CPE_VALUE_MAX) return RK_EINVAL;
+    bool gap = false;
+    for (size_t i = b; i < e; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (blank(c)) {
+            gap = true;
+            continue;
+        }
+        if (c < 0x21 || c > 0x7e) return RK_EINVAL; /* control, DEL or non-ASCII */
+        size_t need = (gap ? 1 : 0) + (bare(c) ? 1 : 2);
+        if (n + need >= CPE_VALUE_MAX) return RK_EINVAL;
+        if (gap) a->v[n++] = '_';
+        gap = false;
         if (!bare(c)) a->v[n++] = '\\';
-        a->v[n++] = (char)c;
+        a->v[n++] = (char)lower(c);
     }
     a->v[n] = 0;
     a->kind = CPE_VALUE;
@@ -294,7 +347,8 @@ static int name_attr(const char *in, struct cpe_attr *a, bool may_be_empty)
 int cpe_from_product(char part, const char *vendor, const char *product, const char *version,
                      struct cpe *out)
 {
-    memset(out, 0, sizeof *out);
+    if (!out) return RK_EINVAL;
+    memset(out, 0, sizeof *out); /* every other attribute ANY */
     if (part != 'a' && part != 'o' && part != 'h') return RK_EINVAL;
     out->a[CPE_PART].kind = CPE_VALUE;
     out->a[CPE_PART].v[0] = part;
@@ -307,30 +361,96 @@ int cpe_from_product(char part, const char *vendor, const char *product, const c
 
 /* ---- versions ------------------------------------------------------------------------------ */
 
+/*
+ * A version is read as tokens: runs of digits (numbers) and runs of letters (words); anything
+ * else separates. Each token falls in one of three classes, ordered PRE < NUM < POST, and a
+ * version that runs out is padded with the number 0. Comparing the padded sequences
+ * lexicographically is a total order (the fuzzer checks antisymmetry and transitivity), in
+ * which "1.0" == "1.0.0", "2.0-rc1" < "2.0" < "2.0.1" and "1.1.1" < "1.1.1a" < "1.1.1n".
+ */
+enum vclass { V_PRE = 0, V_NUM = 1, V_POST = 2 };
+
 struct vtok {
     const char *p;
     size_t n;
-    bool num;
+    enum vclass cls;
+    int rank; /* V_PRE only */
 };
 
-/* Next token of v starting at *i; false at the end. */
-static bool vnext(const char *v, size_t *i, struct vtok *t)
+/* Words that mark a pre-release, by rank; "rc" and "cr" are the same stage. */
+static const struct {
+    const char *word;
+    int rank;
+} pre_words[] = {
+    {"dev", 0}, {"snapshot", 0}, {"alpha", 1}, {"beta", 2}, {"milestone", 3},
+    {"pre", 4}, {"preview", 4},  {"rc", 5},    {"cr", 5},
+};
+
+/* Single letters that abbreviate a stage only when a number follows at once ("1.0a1", Python
+ * and Maven); alone they are a patch letter after the release ("1.1.1a", OpenSSL). */
+static const struct {
+    char letter;
+    int rank;
+} pre_letters[] = {{'a', 1}, {'b', 2}, {'m', 3}, {'c', 5}};
+
+/* Words that mean the release itself: "1.0.Final" == "1.0". */
+static const char *const release_words[] = {"ga", "final", "release"};
+
+static bool word_is(const struct vtok *t, const char *w)
 {
-    while (v[*i] && (v[*i] == '.' || v[*i] == '-' || v[*i] == '_' || v[*i] == '+' || v[*i] == '\\'))
-        (*i)++;
-    if (!v[*i]) return false;
-    t->p = v + *i;
-    t->num = isdigit((unsigned char)v[*i]) != 0;
-    size_t n = 0;
-    while (v[*i] && v[*i] != '.' && v[*i] != '-' && v[*i] != '_' && v[*i] != '+' && v[*i] != '\\' &&
-           (isdigit((unsigned char)v[*i]) != 0) == t->num) {
-        (*i)++;
-        n++;
-    }
-    t->n = n;
+    size_t n = strlen(w);
+    if (t->n != n) return false;
+    for (size_t i = 0; i < n; i++)
+        if (lower((unsigned char)t->p[i]) != (unsigned char)w[i]) return false;
     return true;
 }
 
+static void classify_word(struct vtok *t, bool digit_follows)
+{
+    t->cls = V_POST;
+    for (size_t i = 0; i < RK_ARRAY_LEN(pre_words); i++)
+        if (word_is(t, pre_words[i].word)) {
+            t->cls = V_PRE;
+            t->rank = pre_words[i].rank;
+            return;
+        }
+    if (t->n == 1 && digit_follows)
+        for (size_t i = 0; i < RK_ARRAY_LEN(pre_letters); i++)
+            if (lower((unsigned char)t->p[0]) == (unsigned char)pre_letters[i].letter) {
+                t->cls = V_PRE;
+                t->rank = pre_letters[i].rank;
+                return;
+            }
+    for (size_t i = 0; i < RK_ARRAY_LEN(release_words); i++)
+        if (word_is(t, release_words[i])) {
+            t->cls = V_NUM;
+            t->p = "0";
+            t->n = 1;
+            return;
+        }
+}
+
+/* Next token of v[0..len) from *i; false when none is left. */
+static bool vnext(const char *v, size_t len, size_t *i, struct vtok *t)
+{
+    while (*i < len && !is_digit((unsigned char)v[*i]) && !is_alpha((unsigned char)v[*i]))
+        (*i)++;
+    if (*i >= len) return false;
+    bool num = is_digit((unsigned char)v[*i]);
+    size_t start = *i;
+    while (*i < len && (num ? is_digit((unsigned char)v[*i]) : is_alpha((unsigned char)v[*i])))
+        (*i)++;
+    t->p = v + start;
+    t->n = *i - start;
+    t->rank = 0;
+    if (num)
+        t->cls = V_NUM;
+    else
+        classify_word(t, *i < len && is_digit((unsigned char)v[*i]));
+    return true;
+}
+
+/* Numbers of any length: strip leading zeros, then the longer is larger, else by digits. */
 static int num_cmp(const struct vtok *a, const struct vtok *b)
 {
     const char *pa = a->p, *pb = b->p;
@@ -344,43 +464,34 @@ static int num_cmp(const struct vtok *a, const struct vtok *b)
     return (c > 0) - (c < 0);
 }
 
-static bool all_zero(const struct vtok *t)
+static int word_cmp(const struct vtok *a, const struct vtok *b)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (t->p[i] != '0') return false;
-    return true;
+    size_t n = a->n < b->n ? a->n : b->n;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ca = lower((unsigned char)a->p[i]), cb = lower((unsigned char)b->p[i]);
+        if (ca != cb) return ca < cb ? -1 : 1;
+    }
+    return (a->n > b->n) - (a->n < b->n);
+}
+
+static int vtok_cmp(const struct vtok *a, const struct vtok *b)
+{
+    if (a->cls != b->cls) return a->cls < b->cls ? -1 : 1;
+    if (a->cls == V_NUM) return num_cmp(a, b);
+    if (a->cls == V_PRE) return (a->rank > b->rank) - (a->rank < b->rank);
+    return word_cmp(a, b);
 }
 
 int cpe_version_cmp(const char *a, const char *b)
 {
+    static const struct vtok zero = {.p = "0", .n = 1, .cls = V_NUM};
+    size_t la = a ? strnlen(a, CPE_MAX_LEN) : 0, lb = b ? strnlen(b, CPE_MAX_LEN) : 0;
     size_t i = 0, j = 0;
     for (;;) {
         struct vtok ta, tb;
-        bool ha = vnext(a, &i, &ta), hb = vnext(b, &j, &tb);
+        bool ha = vnext(a, la, &i, &ta), hb = vnext(b, lb, &j, &tb);
         if (!ha && !hb) return 0;
-        if (!ha || !hb) {
-            /* One ran out: trailing zeros change nothing, a word marks a pre-release (sorts
-             * before the release), anything else makes the longer version greater. */
-            const struct vtok *rest = ha ? &ta : &tb;
-            int longer = ha ? 1 : -1;
-            const char *v = ha ? a : b;
-            size_t *k = ha ? &i : &j;
-            struct vtok cur = *rest;
-            for (;;) {
-                if (!cur.num) return -longer;
-                if (!all_zero(&cur)) return longer;
-                if (!vnext(v, k, &cur)) return 0;
-            }
-        }
-        if (ta.num != tb.num) return ta.num ? 1 : -1;
-        int c;
-        if (ta.num) {
-            c = num_cmp(&ta, &tb);
-        } else {
-            size_t n = ta.n < tb.n ? ta.n : tb.n;
-            c = memcmp(ta.p, tb.p, n);
-            c = c ? (c > 0) - (c < 0) : (ta.n > tb.n) - (ta.n < tb.n);
-        }
+        int c = vtok_cmp(ha ? &ta : &zero, hb ? &tb : &zero);
         if (c) return c;
     }
 }
@@ -388,6 +499,7 @@ int cpe_version_cmp(const char *a, const char *b)
 bool cpe_version_in_range(const char *v, const char *start_incl, const char *start_excl,
                           const char *end_incl, const char *end_excl)
 {
+    if (!v) return false;
     if (start_incl && cpe_version_cmp(v, start_incl) < 0) return false;
     if (start_excl && cpe_version_cmp(v, start_excl) <= 0) return false;
     if (end_incl && cpe_version_cmp(v, end_incl) > 0) return false;
