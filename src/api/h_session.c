@@ -24,6 +24,17 @@ static void set_cookie(struct req *r, const char *value, int64_t max_age_s)
     MHD_add_response_header(r->resp, MHD_HTTP_HEADER_SET_COOKIE, c);
 }
 
+/* Retry-After is the whole lock time for everyone: the time left would tell a real account
+ * from an unknown name. */
+static void reply_locked(struct req *r)
+{
+    http_problem(r, 423, "locked", "Account temporarily locked",
+                 "Too many failed logins. Try again later.", NULL);
+    char ra[32];
+    snprintf(ra, sizeof ra, "%lld", (long long)(r->app->cfg.login_lock_ms / 1000));
+    MHD_add_response_header(r->resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+}
+
 static void login_finish(struct req *r)
 {
     struct store_write *w = r->w;
@@ -31,13 +42,13 @@ static void login_finish(struct req *r)
         http_problem_rc(r, w->rc, w);
         return;
     }
+    if (w->op == STORE_W_AUDIT_ONLY) { /* an attempt while locked, now on the record */
+        reply_locked(r);
+        return;
+    }
     if (w->op == STORE_W_LOGIN_FAILED) {
         if (w->locked) {
-            http_problem(r, 423, "locked", "Account temporarily locked",
-                         "Too many failed logins. Try again later.", NULL);
-            char ra[32];
-            snprintf(ra, sizeof ra, "%lld", (long long)(r->app->cfg.login_lock_ms / 1000));
-            MHD_add_response_header(r->resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+            reply_locked(r);
         } else {
             http_problem(r, 401, "unauthenticated", "Login failed",
                          "Unknown username or wrong password.", NULL);
@@ -91,14 +102,6 @@ void h_login(struct req *r)
     bool ok = auth_password_verify(found ? u.pw_hash : NULL, password) && found && !u.disabled;
     bool locked =
         found ? u.locked_until_ms > now : !auth_throttle_allow(app->ghost_lock, username, now);
-    if (locked) {
-        http_problem(r, 423, "locked", "Account temporarily locked",
-                     "Too many failed logins. Try again later.", NULL);
-        char ra[32];
-        snprintf(ra, sizeof ra, "%lld", (long long)(app->cfg.login_lock_ms / 1000));
-        MHD_add_response_header(r->resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
-        return;
-    }
     struct store_write *w = calloc(1, sizeof *w);
     if (!w) {
         http_problem_rc(r, RK_ENOMEM, NULL);
@@ -110,7 +113,13 @@ void h_login(struct req *r)
     json_decref(d);
     if (ds && strlen(ds) < sizeof w->audit.detail) memcpy(w->audit.detail, ds, strlen(ds) + 1);
     free(ds);
-    if (ok) {
+    if (locked) {
+        /* Attempts against a locked account are audited too: a burst of them is exactly what
+         * an analyst looks for. */
+        w->op = STORE_W_AUDIT_ONLY;
+        store_audit_set(&w->audit, found ? u.id : 0, found ? u.org_id : 0, "login.locked",
+                        found ? "user" : NULL, found ? u.id : 0, r->request_id);
+    } else if (ok) {
         w->op = STORE_W_LOGIN_OK;
         store_audit_set(&w->audit, u.id, u.org_id, "login", "session", 0, r->request_id);
         unsigned char csrf_raw[24];

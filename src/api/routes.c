@@ -162,9 +162,9 @@ static const char *const q_audit[] = {"limit", "after", "org_id", "user_id", "ac
 #define ADMINS (POL_ROLE_ADMIN | POL_ROLE_ORG_ADMIN)
 
 const struct route http_routes[] = {
-    {"GET", "/healthz", h_healthz, ROUTE_PUBLIC | ROUTE_RAW, ANY, NULL, NULL},
-    {"GET", "/readyz", h_readyz, ROUTE_PUBLIC | ROUTE_RAW, ANY, NULL, NULL},
-    {"GET", "/metrics", h_metrics, ROUTE_PUBLIC | ROUTE_RAW, ANY, NULL, NULL},
+    {"GET", "/healthz", h_healthz, ROUTE_PUBLIC, ANY, NULL, NULL},
+    {"GET", "/readyz", h_readyz, ROUTE_PUBLIC, ANY, NULL, NULL},
+    {"GET", "/metrics", h_metrics, ROUTE_PUBLIC, ANY, NULL, NULL},
     {"GET", "/api/openapi.json", h_openapi, ROUTE_PUBLIC, ANY, NULL, NULL},
     {"GET", "/api/v1/reference", h_reference, 0, ANY, NULL, NULL},
     {"POST", "/api/v1/session", h_login, ROUTE_PUBLIC | ROUTE_BODY, ANY, &login_schema, NULL},

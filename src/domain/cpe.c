@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "core/rk.h"
 
 static const char *const attr_names[CPE_NATTR] = {
@@ -28,25 +29,10 @@ static int fail(struct cpe_error *err, int attr, const char *msg)
     return RK_EINVAL;
 }
 
-static bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static unsigned char lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
 /* Characters that stand unescaped in a formatted string (the regex's [a-zA-Z0-9\-\._]). */
 static bool bare(unsigned char c)
 {
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_';
+    return rk_is_alpha(c) || rk_is_digit(c) || c == '-' || c == '.' || c == '_';
 }
 
 /* The printable characters that must be escaped in a formatted string. */
@@ -58,16 +44,16 @@ static bool quotable(unsigned char c)
 static bool language_ok(const char *v, size_t n)
 {
     size_t i = 0;
-    while (i < n && is_alpha((unsigned char)v[i]))
+    while (i < n && rk_is_alpha((unsigned char)v[i]))
         i++;
     if (i < 2 || i > 3) return false;
     if (i == n) return true;
     if (v[i] != '-') return false;
     size_t rest = n - i - 1;
     const char *r = v + i + 1;
-    if (rest == 2) return is_alpha((unsigned char)r[0]) && is_alpha((unsigned char)r[1]);
-    return rest == 3 && is_digit((unsigned char)r[0]) && is_digit((unsigned char)r[1]) &&
-           is_digit((unsigned char)r[2]);
+    if (rest == 2) return rk_is_alpha((unsigned char)r[0]) && rk_is_alpha((unsigned char)r[1]);
+    return rest == 3 && rk_is_digit((unsigned char)r[0]) && rk_is_digit((unsigned char)r[1]) &&
+           rk_is_digit((unsigned char)r[2]);
 }
 
 /* Parses one attribute (raw text v[0..n), escapes intact). */
@@ -126,7 +112,7 @@ static int parse_attr(int idx, const char *v, size_t n, struct cpe_attr *a, stru
     if (idx == CPE_LANGUAGE && (a->star_lead || a->star_trail || a->q_lead || a->q_trail))
         return fail(err, idx, "language cannot hold wildcards");
     for (size_t i = 0; i < n; i++)
-        a->v[i] = (char)lower((unsigned char)v[i]);
+        a->v[i] = (char)rk_lower((unsigned char)v[i]);
     a->v[n] = 0;
     return RK_OK;
 }
@@ -337,7 +323,7 @@ static int name_attr(const char *in, struct cpe_attr *a, bool is_version)
         if (gap) a->v[n++] = '_';
         gap = false;
         if (!bare(c)) a->v[n++] = '\\';
-        a->v[n++] = (char)lower(c);
+        a->v[n++] = (char)rk_lower(c);
     }
     a->v[n] = 0;
     a->kind = CPE_VALUE;
@@ -401,7 +387,7 @@ static bool word_is(const struct vtok *t, const char *w)
     size_t n = strlen(w);
     if (t->n != n) return false;
     for (size_t i = 0; i < n; i++)
-        if (lower((unsigned char)t->p[i]) != (unsigned char)w[i]) return false;
+        if (rk_lower((unsigned char)t->p[i]) != (unsigned char)w[i]) return false;
     return true;
 }
 
@@ -416,7 +402,7 @@ static void classify_word(struct vtok *t, bool digit_follows)
         }
     if (t->n == 1 && digit_follows)
         for (size_t i = 0; i < RK_ARRAY_LEN(pre_letters); i++)
-            if (lower((unsigned char)t->p[0]) == (unsigned char)pre_letters[i].letter) {
+            if (rk_lower((unsigned char)t->p[0]) == (unsigned char)pre_letters[i].letter) {
                 t->cls = V_PRE;
                 t->rank = pre_letters[i].rank;
                 return;
@@ -433,12 +419,13 @@ static void classify_word(struct vtok *t, bool digit_follows)
 /* Next token of v[0..len) from *i; false when none is left. */
 static bool vnext(const char *v, size_t len, size_t *i, struct vtok *t)
 {
-    while (*i < len && !is_digit((unsigned char)v[*i]) && !is_alpha((unsigned char)v[*i]))
+    while (*i < len && !rk_is_digit((unsigned char)v[*i]) && !rk_is_alpha((unsigned char)v[*i]))
         (*i)++;
     if (*i >= len) return false;
-    bool num = is_digit((unsigned char)v[*i]);
+    bool num = rk_is_digit((unsigned char)v[*i]);
     size_t start = *i;
-    while (*i < len && (num ? is_digit((unsigned char)v[*i]) : is_alpha((unsigned char)v[*i])))
+    while (*i < len &&
+           (num ? rk_is_digit((unsigned char)v[*i]) : rk_is_alpha((unsigned char)v[*i])))
         (*i)++;
     t->p = v + start;
     t->n = *i - start;
@@ -446,7 +433,7 @@ static bool vnext(const char *v, size_t len, size_t *i, struct vtok *t)
     if (num)
         t->cls = V_NUM;
     else
-        classify_word(t, *i < len && is_digit((unsigned char)v[*i]));
+        classify_word(t, *i < len && rk_is_digit((unsigned char)v[*i]));
     return true;
 }
 
@@ -468,7 +455,7 @@ static int word_cmp(const struct vtok *a, const struct vtok *b)
 {
     size_t n = a->n < b->n ? a->n : b->n;
     for (size_t i = 0; i < n; i++) {
-        unsigned char ca = lower((unsigned char)a->p[i]), cb = lower((unsigned char)b->p[i]);
+        unsigned char ca = rk_lower((unsigned char)a->p[i]), cb = rk_lower((unsigned char)b->p[i]);
         if (ca != cb) return ca < cb ? -1 : 1;
     }
     return (a->n > b->n) - (a->n < b->n);

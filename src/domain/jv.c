@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "core/rk.h"
 
 /* Schema tables may legitimately refer to themselves (a tree of replies, say); this bounds
@@ -225,16 +226,11 @@ seg_error(struct jv_errors *errs, const struct seg *at, const char *rule, const 
 
 /* ---- formats -------------------------------------------------------------------------- */
 
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static bool digits(const char *s, size_t n, int *out)
 {
     int v = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i])) return false;
+        if (!rk_is_digit(s[i])) return false;
         v = v * 10 + (s[i] - '0');
     }
     *out = v;
@@ -246,7 +242,7 @@ static bool check_ident(const char *s, size_t len)
     if (len < 1 || len > 64 || s[0] < 'a' || s[0] > 'z') return false;
     for (size_t i = 1; i < len; i++) {
         char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '.' || c == '-'))
+        if (!((c >= 'a' && c <= 'z') || rk_is_digit(c) || c == '_' || c == '.' || c == '-'))
             return false;
     }
     return true;
@@ -316,7 +312,7 @@ static bool check_datetime(const char *s, size_t len)
     size_t i = 19;
     if (s[i] == '.') {
         size_t start = ++i;
-        while (i < len && is_digit(s[i]))
+        while (i < len && rk_is_digit(s[i]))
             i++;
         if (i == start) return false;
     }
@@ -333,7 +329,7 @@ bool jv_corpnum_valid(const char *s, size_t len)
 {
     if (!s || len != 13 || s[0] < '1' || s[0] > '9') return false;
     for (size_t i = 0; i < 13; i++)
-        if (!is_digit(s[i])) return false;
+        if (!rk_is_digit(s[i])) return false;
     /* The check digit leads; the weights run over the other twelve from the right. */
     unsigned sum = 0;
     for (unsigned n = 1; n <= 12; n++) {
@@ -349,7 +345,7 @@ static bool check_phone(const char *s, size_t len)
     size_t nd = 0;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
-        if (is_digit(c))
+        if (rk_is_digit(c))
             nd++;
         else if (c != ' ' && c != '+' && c != '-' && c != '(' && c != ')')
             return false;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "core/ascii.h"
 #include "core/rk.h"
 
 static int fail(struct purl_error *err, const char *part, const char *msg)
@@ -19,32 +20,10 @@ static int fail(struct purl_error *err, const char *part, const char *msg)
     return RK_EINVAL;
 }
 
-static bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
-}
-
 static void fold(char *s)
 {
     for (; *s; s++)
-        *s = lower(*s);
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    c = lower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        *s = rk_lower(*s);
 }
 
 /* Percent-decodes in[0..n) into out; refuses a stray "%", NUL bytes and overflow. */
@@ -55,7 +34,7 @@ static bool decode(const char *in, size_t n, char *out, size_t cap)
         unsigned char c = (unsigned char)in[i];
         if (c == '%') {
             if (i + 2 >= n) return false;
-            int hi = hexval(in[i + 1]), lo = hexval(in[i + 2]);
+            int hi = rk_hexval(in[i + 1]), lo = rk_hexval(in[i + 2]);
             if (hi < 0 || lo < 0) return false;
             c = (unsigned char)(hi * 16 + lo);
             i += 2;
@@ -114,10 +93,10 @@ static int qualifiers(char *s, struct purl *out, struct purl_error *err)
                 return fail(err, "qualifiers", "a key is longer than 63 characters");
             struct purl_qualifier *q = &out->q[written];
             for (size_t i = 0; i < kn; i++) {
-                char c = lower(p[i]);
-                if (!(is_alpha((unsigned char)c) || is_digit((unsigned char)c) || c == '.' ||
+                char c = rk_lower(p[i]);
+                if (!(rk_is_alpha((unsigned char)c) || rk_is_digit((unsigned char)c) || c == '.' ||
                       c == '-' || c == '_') ||
-                    (i == 0 && !is_alpha((unsigned char)c)))
+                    (i == 0 && !rk_is_alpha((unsigned char)c)))
                     return fail(err, "qualifiers",
                                 "a key is letters, digits, . - _ and starts with a letter");
                 q->key[i] = c;
@@ -207,7 +186,8 @@ int purl_parse(const char *s, struct purl *out, struct purl_error *err)
     memset(out, 0, sizeof *out);
     /* The scheme first: "not a purl at all" is the more useful complaint for a string whose
      * tail also breaks a rule. */
-    if (len < 4 || lower(s[0]) != 'p' || lower(s[1]) != 'k' || lower(s[2]) != 'g' || s[3] != ':')
+    if (len < 4 || rk_lower(s[0]) != 'p' || rk_lower(s[1]) != 'k' || rk_lower(s[2]) != 'g' ||
+        s[3] != ':')
         return fail(err, "scheme", "a purl starts with pkg:");
     memcpy(buf, s, len + 1);
     int rc;
@@ -231,9 +211,10 @@ int purl_parse(const char *s, struct purl *out, struct purl_error *err)
     size_t tn = (size_t)(slash - rest);
     if (tn >= sizeof out->type) return fail(err, "type", "a type is at most 63 characters");
     for (size_t i = 0; i < tn; i++) {
-        char c = lower(rest[i]);
-        if (!(is_alpha((unsigned char)c) || is_digit((unsigned char)c) || c == '.' || c == '-') ||
-            (i == 0 && !is_alpha((unsigned char)c)))
+        char c = rk_lower(rest[i]);
+        if (!(rk_is_alpha((unsigned char)c) || rk_is_digit((unsigned char)c) || c == '.' ||
+              c == '-') ||
+            (i == 0 && !rk_is_alpha((unsigned char)c)))
             return fail(err, "type", "a type is letters, digits, . and -, starting with a letter");
         out->type[i] = c;
     }
@@ -278,7 +259,7 @@ static void put(struct out *o, const char *s, bool encode)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p && !o->full; p++) {
-        bool keep = !encode || is_alpha(*p) || is_digit(*p) || *p == '.' || *p == '-' ||
+        bool keep = !encode || rk_is_alpha(*p) || rk_is_digit(*p) || *p == '.' || *p == '-' ||
                     *p == '_' || *p == '~' || *p == ':';
         size_t need = keep ? 1 : 3;
         if (o->len + need >= o->cap) {

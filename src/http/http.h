@@ -70,7 +70,6 @@ struct app {
 enum route_flag {
     ROUTE_PUBLIC = 1u << 0, /* no credential needed */
     ROUTE_BODY = 1u << 1,   /* expects a JSON body */
-    ROUTE_RAW = 1u << 2,    /* not under /api: no problem+json body parsing */
 };
 
 struct req;

@@ -104,28 +104,48 @@ void http_problem_rc(struct req *r, int rc, const struct store_write *w)
 
 struct query_check {
     const char *const *allowed;
+    unsigned seen; /* bit i: allowed[i] already given */
     const char *bad;
+    const char *rule;
+    const char *message;
 };
 
 static enum MHD_Result query_key(void *cls, enum MHD_ValueKind kind, const char *key,
                                  const char *value)
 {
     struct query_check *ck = cls;
-    for (const char *const *a = ck->allowed; a && *a; a++)
-        if (strcmp(*a, key) == 0) return MHD_YES;
+    unsigned i = 0;
+    for (const char *const *a = ck->allowed; a && *a; a++, i++) {
+        if (strcmp(*a, key) != 0) continue;
+        /* "?limit" (no "=") and "?limit=1&limit=2" would otherwise be read as absent, or as
+         * the first value, silently. */
+        if (!value) {
+            ck->rule = "missing_value";
+            ck->message = "a query parameter needs a value: name=value";
+        } else if (i < 32 && (ck->seen & (1u << i))) {
+            ck->rule = "duplicate";
+            ck->message = "a query parameter may be given only once";
+        } else {
+            if (i < 32) ck->seen |= 1u << i;
+            return MHD_YES;
+        }
+        ck->bad = key;
+        return MHD_NO;
+    }
     ck->bad = key;
+    ck->rule = "unknown_field";
+    ck->message = "unknown query parameter: not part of this request";
     return MHD_NO;
 }
 
 bool http_query_check(struct req *r, const char *const *allowed)
 {
-    struct query_check ck = {allowed, NULL};
+    struct query_check ck = {.allowed = allowed};
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_key, &ck);
     if (!ck.bad) return true;
     char ptr[JV_POINTER_MAX] = "/query";
     jv_pointer_append(ptr, sizeof ptr, ck.bad);
-    http_problem_field(r, 400, "validation", ptr, "unknown_field",
-                       "unknown query parameter: not part of this request");
+    http_problem_field(r, 400, "validation", ptr, ck.rule, ck.message);
     return false;
 }
 

@@ -137,7 +137,6 @@ struct store_write {
     void (*done)(struct store_write *w);
     void *ctx;
     struct store_write *next; /* backend-private queue link */
-    int64_t enqueued_ns;      /* backend-private */
 };
 
 /* Filters for listings. Zero means "no filter". Iteration is in ascending id/seq order

@@ -55,6 +55,24 @@ static void session_cookie_flags(void **st)
     resp_free(&r);
 }
 
+static void secure_cookies_behind_tls(void **st)
+{
+    /* Behind nginx with TLS the cookie must carry Secure (--secure-cookies). */
+    struct srv tls;
+    const char *extra[] = {"--secure-cookies", NULL};
+    srv_start(&tls, true, extra);
+    char body[] = "{\"username\":\"kaede-viewer\",\"password\":\"renkei-demo-kaede-viewer\"}";
+    struct resp r;
+    char c[512];
+    http(&tls, "POST", "/api/v1/session", NULL, NULL, NULL, "application/json", body, &r);
+    assert_int_equal(r.status, 201);
+    assert_non_null(resp_header(&r, "Set-Cookie", c, sizeof c));
+    assert_non_null(strstr(c, "; Secure"));
+    assert_non_null(strstr(c, "HttpOnly"));
+    resp_free(&r);
+    srv_stop(&tls);
+}
+
 static void csrf_required_for_cookie_writes(void **st)
 {
     char cookie[256], csrf[128];
@@ -113,6 +131,16 @@ static void lockout_after_failures(void **st)
     http_json(&S, "GET", "/api/v1/audit?action=login.failed&limit=100", admin, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_true(json_array_size(json_object_get(r.json, "items")) >= 6);
+    resp_free(&r);
+    /* So are attempts while locked (the right password on wangan-reporter, the unknown name's
+     * fifth try), naming the username tried. */
+    http_json(&S, "GET", "/api/v1/audit?action=login.locked&limit=100", admin, NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    assert_int_equal(json_array_size(items), 2);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(json_array_get(items, 0), "detail"), "username")),
+                        "wangan-reporter");
     resp_free(&r);
 }
 
@@ -289,6 +317,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(session_cookie_flags),
+        cmocka_unit_test(secure_cookies_behind_tls),
         cmocka_unit_test(csrf_required_for_cookie_writes),
         cmocka_unit_test(lockout_after_failures),
         cmocka_unit_test(logout_ends_session),

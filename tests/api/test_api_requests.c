@@ -25,7 +25,8 @@ static char ADMIN[128]; /* bearer token of nc-admin */
 
 static int setup(void **state)
 {
-    srv_start(&S, true, NULL);
+    const char *extra[] = {"--timeout", "2", NULL}; /* so the idle-timeout test is quick */
+    srv_start(&S, true, extra);
     bearer(&S, "nc-admin", ADMIN, sizeof ADMIN);
     return 0;
 }
@@ -283,6 +284,63 @@ static void early_answers_survive_late_bodies(void **st)
     resp_free(&r);
 }
 
+static int raw_connect(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)S.port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    struct timeval tv = {.tv_sec = 15}; /* the test must not hang if the server never answers */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+static void oversized_headers(void **st)
+{
+    /* Headers beyond the per-connection memory (64 KiB) are refused, not buffered. */
+    size_t n = 100 * 1024;
+    char *h = malloc(n + 64);
+    assert_non_null(h);
+    memset(h, 'x', n);
+    h[n] = 0;
+    char *req = malloc(n + 256);
+    assert_non_null(req);
+    int len = snprintf(req, n + 256, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n", h);
+    int fd = raw_connect();
+    ssize_t w = write(fd, req, (size_t)len); /* the server may close before reading it all */
+    (void)w;
+    char buf[256] = "";
+    ssize_t k = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    free(h);
+    free(req);
+    int code = 0;
+    if (k > 12) sscanf(buf, "HTTP/1.1 %d", &code);
+    /* Either a 4xx status or a closed connection; never a 200 or a hang. */
+    assert_true(k <= 0 || (code >= 400 && code < 500));
+    struct resp r;
+    http(&S, "GET", "/healthz", NULL, NULL, NULL, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+static void idle_connection_times_out(void **st)
+{
+    /* A client that stops half-way through its headers is dropped after --timeout (2 s here). */
+    int fd = raw_connect();
+    const char *partial = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    assert_int_equal(write(fd, partial, strlen(partial)), (ssize_t)strlen(partial));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char buf[64];
+    ssize_t k = read(fd, buf, sizeof buf); /* returns 0 when the server closes */
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    close(fd);
+    double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_true(k <= 0);
+    assert_true(waited >= 1.0 && waited < 10.0);
+}
+
 static void one_server_per_port(void **st)
 {
     /* A second server must not share the port (and the store) silently. */
@@ -332,15 +390,21 @@ static void routing_and_query(void **st)
     http_json(&S, "GET", "/api/v1/orgs/99999999", ADMIN, NULL, &r);
     assert_problem(&r, 404, "/problems/not-found", NULL, NULL);
     resp_free(&r);
-    http_json(&S, "GET", "/api/v1/orgs?limit=0", ADMIN, NULL, &r);
-    assert_problem(&r, 400, "/problems/validation", "/query/limit", "range");
-    resp_free(&r);
-    http_json(&S, "GET", "/api/v1/orgs?limit=abc", ADMIN, NULL, &r);
-    assert_problem(&r, 400, "/problems/validation", "/query/limit", "range");
-    resp_free(&r);
-    http_json(&S, "GET", "/api/v1/orgs?sort=name", ADMIN, NULL, &r);
-    assert_problem(&r, 400, "/problems/validation", "/query/sort", "unknown_field");
-    resp_free(&r);
+    static const struct {
+        const char *path, *pointer, *rule;
+    } bad_query[] = {
+        {"/api/v1/orgs?limit=0", "/query/limit", "range"},
+        {"/api/v1/orgs?limit=abc", "/query/limit", "range"},
+        {"/api/v1/orgs?limit", "/query/limit", "missing_value"},
+        {"/api/v1/orgs?limit=1&limit=1000", "/query/limit", "duplicate"},
+        {"/api/v1/orgs?limit=%2B5", "/query/limit", "range"},
+        {"/api/v1/orgs?sort=name", "/query/sort", "unknown_field"},
+    };
+    for (size_t i = 0; i < sizeof bad_query / sizeof bad_query[0]; i++) {
+        http_json(&S, "GET", bad_query[i].path, ADMIN, NULL, &r);
+        assert_problem(&r, 400, "/problems/validation", bad_query[i].pointer, bad_query[i].rule);
+        resp_free(&r);
+    }
     http(&S, "GET", "/api/v1/orgs", ADMIN, NULL, NULL, "application/json", "{}", &r);
     assert_problem(&r, 415, "/problems/unsupported-media-type", NULL, NULL);
     resp_free(&r);
@@ -435,6 +499,8 @@ int main(void)
         cmocka_unit_test(paging),
         cmocka_unit_test(early_answers_survive_late_bodies),
         cmocka_unit_test(one_server_per_port),
+        cmocka_unit_test(oversized_headers),
+        cmocka_unit_test(idle_connection_times_out),
         cmocka_unit_test(request_log),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
