@@ -4,6 +4,9 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 PORT     ?= 8080
 LISTEN   ?= 127.0.0.1
 DB       ?= var/renkei.db
+# The demo assumes the law took effect on this date (the real date is set by cabinet order;
+# data/filing_rules.json leaves it null until then).
+ENFORCEMENT ?= 2026-07-01
 BUILD    := build
 ASAN     := build-asan
 
@@ -27,11 +30,12 @@ build-asan: deps $(ASAN)/CMakeCache.txt
 	cmake --build $(ASAN) -j$(JOBS)
 
 run: build
-	@$(BUILD)/renkei --db $(DB) init --demo
+	@$(BUILD)/renkei --db $(DB) --enforcement-date $(ENFORCEMENT) init --demo
 	@echo
 	@echo "renkei: open http://$(LISTEN):$(PORT)/healthz  —  API under http://$(LISTEN):$(PORT)/api/v1/"
 	@echo "renkei: stop with Ctrl-C (finishes in-flight requests, closes the store cleanly)"
-	@exec $(BUILD)/renkeid --db $(DB) --listen $(LISTEN) --port $(PORT)
+	@exec $(BUILD)/renkeid --db $(DB) --listen $(LISTEN) --port $(PORT) \
+		--enforcement-date $(ENFORCEMENT)
 
 test: test-normal test-asan
 	@echo "make test: all tests passed in both builds (normal, ASan+UBSan)"

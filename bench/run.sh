@@ -6,6 +6,9 @@
 #   (wrk, 2 threads) for BENCH_SECONDS. Reports writes/s, p50/p99 latency and renkeid's peak
 #   RSS. The peer figure is the same server with --max-batch 1: one fsync per write, i.e.
 #   what a server without group commit gets on this disk.
+# asset registry (bench/assets.sh, described there): inventory import rows/s for a 100,000-row
+#   CSV (dry run, real import, re-import, 1%-changed file) and GET /api/v1/filing-status
+#   p50/p99 with 300 operators x 500 entries. BENCH_ASSETS=0 skips it.
 # Note: wrk runs on the same 2 cores as renkeid, so the figures are a floor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,3 +79,6 @@ stop
 start --max-batch 1
 run_writes "peer: same server, 1 fsync/write"
 stop
+
+# The asset registry: inventory import rows/s and filing-status latency (BENCH_ASSETS=0 skips).
+[[ ${BENCH_ASSETS:-1} == 0 ]] || bash bench/assets.sh

@@ -35,6 +35,24 @@ void h_tokens_create(struct req *r);
 void h_tokens_revoke(struct req *r);
 /* audit */
 void h_audit_list(struct req *r);
+/* the asset registry (h_assets.c, h_registry.c) */
+void h_assets_list(struct req *r);
+void h_assets_create(struct req *r);
+void h_assets_get(struct req *r);
+void h_assets_change(struct req *r);
+void h_assets_retire(struct req *r);
+void h_assets_file(struct req *r);
+void h_assets_history(struct req *r);
+void h_inventory_upload(struct req *r);
+void h_delegations_list(struct req *r);
+void h_delegations_create(struct req *r);
+void h_delegations_get(struct req *r);
+void h_delegations_revoke(struct req *r);
+void h_submissions_list(struct req *r);
+void h_submissions_get(struct req *r);
+void h_submissions_receive(struct req *r);
+void h_submissions_forward(struct req *r);
+void h_filing_status(struct req *r);
 
 /* Views: new JSON objects (caller owns). Fields the principal may not see are left out. */
 json_t *view_org(const struct app *app, const struct pol_principal *p, const struct org_rec *o);

@@ -154,7 +154,27 @@ static const struct jv_field token_fields[] = {
 const struct jv_field api_token_schema = {
     .type = JV_OBJECT, .fields = token_fields, .nfields = RK_ARRAY_LEN(token_fields)};
 
+static const struct jv_field delegation_fields[] = {
+    {.name = "vendor_org",
+     .type = JV_INTEGER,
+     .flags = JV_REQUIRED,
+     .has_range = true,
+     .min = 1,
+     .max = INT64_MAX},
+    {.name = "note", .type = JV_STRING, .max_len = 2000},
+};
+static const struct jv_field delegation_schema = {
+    .type = JV_OBJECT, .fields = delegation_fields, .nfields = RK_ARRAY_LEN(delegation_fields)};
+
 static const char *const q_list[] = {"limit", "after", NULL};
+static const char *const q_assets[] = {"limit",   "after",           "org_id",
+                                       "sector",  "category",        "product",
+                                       "overdue", "include_retired", NULL};
+static const char *const q_org_list[] = {"limit", "after", "org_id", NULL};
+static const char *const q_org[] = {"org_id", NULL};
+static const char *const q_inventory[] = {"org_id", "dry_run", NULL};
+static const char *const q_retire[] = {"retired_on", NULL};
+static const char *const q_history[] = {"as_of", NULL};
 static const char *const q_users[] = {"limit", "after", "org_id", NULL};
 static const char *const q_audit[] = {"limit", "after", "org_id", "user_id", "action", NULL};
 
@@ -184,5 +204,24 @@ const struct route http_routes[] = {
     {"POST", "/api/v1/tokens", h_tokens_create, ROUTE_BODY, ANY, &api_token_schema, NULL},
     {"DELETE", "/api/v1/tokens/{id}", h_tokens_revoke, 0, ANY, NULL, NULL},
     {"GET", "/api/v1/audit", h_audit_list, 0, ADMINS, NULL, q_audit},
+    /* The asset registry: filing rights and visibility are decided by policy.h per operator. */
+    {"GET", "/api/v1/assets", h_assets_list, 0, ANY, NULL, q_assets},
+    {"POST", "/api/v1/assets", h_assets_create, ROUTE_BODY, ANY, NULL, NULL},
+    {"GET", "/api/v1/assets/{id}", h_assets_get, 0, ANY, NULL, NULL},
+    {"PATCH", "/api/v1/assets/{id}", h_assets_change, ROUTE_BODY, ANY, NULL, NULL},
+    {"DELETE", "/api/v1/assets/{id}", h_assets_retire, 0, ANY, NULL, q_retire},
+    {"POST", "/api/v1/assets/{id}/file", h_assets_file, 0, ANY, NULL, NULL},
+    {"GET", "/api/v1/assets/{id}/history", h_assets_history, 0, ANY, NULL, q_history},
+    {"POST", "/api/v1/asset-inventories", h_inventory_upload, ROUTE_UPLOAD, ANY, NULL, q_inventory},
+    {"GET", "/api/v1/asset-submissions", h_submissions_list, 0, ANY, NULL, q_org_list},
+    {"GET", "/api/v1/asset-submissions/{id}", h_submissions_get, 0, ANY, NULL, NULL},
+    {"POST", "/api/v1/asset-submissions/{id}/receive", h_submissions_receive, 0, ANY, NULL, NULL},
+    {"POST", "/api/v1/asset-submissions/{id}/forward", h_submissions_forward, 0, ANY, NULL, NULL},
+    {"GET", "/api/v1/delegations", h_delegations_list, 0, ANY, NULL, q_org_list},
+    {"POST", "/api/v1/delegations", h_delegations_create, ROUTE_BODY, ADMINS, &delegation_schema,
+     NULL},
+    {"GET", "/api/v1/delegations/{id}", h_delegations_get, 0, ANY, NULL, NULL},
+    {"DELETE", "/api/v1/delegations/{id}", h_delegations_revoke, 0, ADMINS, NULL, NULL},
+    {"GET", "/api/v1/filing-status", h_filing_status, 0, ANY, NULL, q_org},
 };
 const size_t http_nroutes = RK_ARRAY_LEN(http_routes);

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/registry.h"
 #include "auth/auth.h"
+#include "core/filing_rules.h"
 #include "core/rk.h"
 
 static bool is_dir(const char *p)
@@ -32,6 +34,7 @@ void app_paths_defaults(struct app_paths *p)
     /* Run from the repository (make run) the relative paths work; run from elsewhere (a build
      * directory, a test) the source tree's copies are used. */
     p->max_batch = 0;
+    p->enforcement_date = env_or("RENKEI_ENFORCEMENT_DATE", NULL);
     p->db = env_or("RENKEI_DB", "var/renkei.db");
     p->data_dir = env_or("RENKEI_DATA", is_dir("data") ? "data" : RK_SOURCE_DIR "/data");
     p->migrations =
@@ -63,6 +66,13 @@ int app_open(struct app *app, const struct app_paths *paths)
     int rc = refdata_load(paths->data_dir, &app->rd, err, sizeof err);
     if (rc != RK_OK) {
         fprintf(stderr, "renkei: reference data: %s\n", err);
+        return rc;
+    }
+    rc = filing_rules_load(paths->data_dir, paths->enforcement_date, &app->rules, err, sizeof err);
+    if (rc != RK_OK) {
+        fprintf(stderr, "renkei: filing rules: %s\n", err);
+        refdata_free(app->rd);
+        app->rd = NULL;
         return rc;
     }
     if (mkdir_parent(paths->db) != RK_OK) {
@@ -134,6 +144,103 @@ out:
     return rc;
 }
 
+/* The principal of a demo user, looked up by name. */
+static int demo_principal(struct app *app, const char *username, struct pol_principal *p)
+{
+    struct auth_ctx a = {0};
+    int rc = app->store->ops->user_by_name(app->store, username, &a.user);
+    if (rc == RK_OK) rc = app->store->ops->org_get(app->store, a.user.org_id, &a.org);
+    a.roles = a.user.roles;
+    if (rc == RK_OK) http_principal_from_auth(&a, p);
+    return rc;
+}
+
+/* Demo filings (data/demo_assets.json): each through the registry's own rules. An entry with
+ * changed_on / retired_on is filed first as introduced, then changed, then retired, so the
+ * demo has history to query "as of". The vendor's filings go through a real delegation. */
+static int demo_file(struct app *app, const struct pol_principal *p, int64_t org,
+                     const json_t *entry, bool draft, char *err, size_t errlen)
+{
+    struct jv_errors errs = {0};
+    int64_t id = 0;
+    json_t *first = json_deep_copy(entry);
+    int rc = RK_ENOMEM;
+    if (!first) goto out;
+    json_object_del(first, "changed_on");
+    json_object_del(first, "retired_on");
+    rc = reg_file_entry_sync(app, p, org, 0, first, draft, "demo", &id, &errs);
+    if (rc == RK_OK && !draft && json_is_string(json_object_get(entry, "changed_on"))) {
+        json_object_set(first, "changed_on", json_object_get(entry, "changed_on"));
+        rc = reg_file_entry_sync(app, p, org, id, first, false, "demo", &id, &errs);
+    }
+    if (rc == RK_OK && !draft && json_is_string(json_object_get(entry, "retired_on")))
+        rc = reg_file_entry_sync(app, p, org, id, entry, false, "demo", &id, &errs);
+out:
+    if (rc != RK_OK)
+        snprintf(err, errlen, "%s %.100s: %.140s", rk_strerror(rc), errs.n ? errs.e[0].pointer : "",
+                 errs.n ? errs.e[0].message : "");
+    json_decref(first);
+    return rc;
+}
+
+static int demo_assets(struct app *app, const char *dir, const json_t *keys)
+{
+    char path[4096], err[300] = "";
+    snprintf(path, sizeof path, "%s/demo_assets.json", dir);
+    json_error_t je;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!doc) {
+        fprintf(stderr, "renkei: %s:%d: %s\n", path, je.line, je.text);
+        return RK_EINVAL;
+    }
+    int rc = RK_OK;
+    struct pol_principal vendor;
+    int64_t vendor_org = json_integer_value(json_object_get(keys, "tss"));
+    if ((rc = demo_principal(app, "tss-reporter", &vendor)) != RK_OK) goto out;
+    static const char *const sets[] = {"filings", "drafts"};
+    for (size_t s = 0; s < 2; s++) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(doc, sets[s]), i, v)
+        {
+            const char *key = json_string_value(json_object_get(v, "org"));
+            int64_t org = key ? json_integer_value(json_object_get(keys, key)) : 0;
+            char user[80];
+            struct pol_principal who;
+            snprintf(user, sizeof user, "%s-reporter", key ? key : "");
+            if (!org || demo_principal(app, user, &who) != RK_OK) {
+                fprintf(stderr, "renkei: %s: /%s/%zu: unknown organisation or reporter\n", path,
+                        sets[s], i);
+                rc = RK_EINVAL;
+                goto out;
+            }
+            if (json_is_true(json_object_get(v, "by_vendor"))) {
+                struct delegation_rec d;
+                if (app->store->ops->delegation_active(app->store, org, vendor_org, &d) ==
+                    RK_ENOTFOUND) {
+                    struct store_write w = {.op = STORE_W_DELEGATION_GRANT};
+                    w.delegation = (struct delegation_rec){
+                        .operator_org = org, .vendor_org = vendor_org, .granted_by = who.user_id};
+                    snprintf(w.delegation.note, sizeof w.delegation.note,
+                             "保守契約に基づく届出代行 (maintenance contract)");
+                    store_audit_set(&w.audit, who.user_id, org, "delegation.grant", "delegation", 0,
+                                    "demo");
+                    if ((rc = store_write_sync(app->store, &w)) != RK_OK) goto out;
+                }
+                who = vendor;
+            }
+            rc = demo_file(app, &who, org, json_object_get(v, "entry"), s == 1, err, sizeof err);
+            if (rc != RK_OK) {
+                fprintf(stderr, "renkei: %s: /%s/%zu: %s\n", path, sets[s], i, err);
+                goto out;
+            }
+        }
+    }
+out:
+    json_decref(doc);
+    return rc;
+}
+
 int app_load_demo(struct app *app, const struct app_paths *paths, bool *loaded)
 {
     char path[4096], err[256] = "";
@@ -191,6 +298,7 @@ int app_load_demo(struct app *app, const struct app_paths *paths, bool *loaded)
             goto out;
         }
     }
+    if ((rc = demo_assets(app, paths->data_dir, keys)) != RK_OK) goto out;
     *loaded = true;
 out:
     json_decref(keys);
@@ -202,30 +310,34 @@ out:
 
 static void serve_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: renkeid [options]\n"
-            "Serves the renkei API (by default on 127.0.0.1 only).\n\n"
-            "  --listen ADDR        IPv4 address to bind (RENKEI_LISTEN, default 127.0.0.1)\n"
-            "  --port N             TCP port (RENKEI_PORT, default 8080)\n"
-            "  --db PATH            SQLite database (RENKEI_DB, default var/renkei.db)\n"
-            "  --data DIR           reference data directory (RENKEI_DATA, default data)\n"
-            "  --migrations DIR     SQL migrations (RENKEI_MIGRATIONS, default db/migrations)\n"
-            "  --openapi FILE       OpenAPI document (RENKEI_OPENAPI, default docs/openapi.json)\n"
-            "  --threads N          worker threads (default: number of cores)\n"
-            "  --max-body BYTES     request body limit (default 1048576)\n"
-            "  --timeout S          idle connection timeout in seconds (default 30)\n"
-            "  --log FILE           request log, one JSON line per request ('-' = stderr,\n"
-            "                       'off' = none; RENKEI_LOG, default stderr)\n"
-            "  --secure-cookies     mark session cookies Secure (set when behind TLS)\n"
-            "  --login-rate N       login attempts per client address per minute (default 30)\n"
-            "  --login-failures N   failed logins before an account locks (default 5)\n"
-            "  --lock-minutes N     how long a locked account stays locked (default 15)\n"
-            "  --session-hours N    session lifetime (default 8)\n"
-            "  --max-batch N        write jobs per group commit (default 1024; 1 = one fsync\n"
-            "                       per write, for comparison benchmarks)\n"
-            "  --demo               load data/demo.json into an empty store first\n"
-            "  -h, --help           this text\n\n"
-            "Exit codes: 0 clean stop (SIGTERM/SIGINT), 1 runtime failure, 2 bad usage.\n");
+    fprintf(
+        f,
+        "usage: renkeid [options]\n"
+        "Serves the renkei API (by default on 127.0.0.1 only).\n\n"
+        "  --listen ADDR        IPv4 address to bind (RENKEI_LISTEN, default 127.0.0.1)\n"
+        "  --port N             TCP port (RENKEI_PORT, default 8080)\n"
+        "  --db PATH            SQLite database (RENKEI_DB, default var/renkei.db)\n"
+        "  --data DIR           reference data directory (RENKEI_DATA, default data)\n"
+        "  --migrations DIR     SQL migrations (RENKEI_MIGRATIONS, default db/migrations)\n"
+        "  --openapi FILE       OpenAPI document (RENKEI_OPENAPI, default docs/openapi.json)\n"
+        "  --threads N          worker threads (default: number of cores)\n"
+        "  --max-body BYTES     request body limit (default 1048576)\n"
+        "  --timeout S          idle connection timeout in seconds (default 30)\n"
+        "  --log FILE           request log, one JSON line per request ('-' = stderr,\n"
+        "                       'off' = none; RENKEI_LOG, default stderr)\n"
+        "  --secure-cookies     mark session cookies Secure (set when behind TLS)\n"
+        "  --login-rate N       login attempts per client address per minute (default 30)\n"
+        "  --login-failures N   failed logins before an account locks (default 5)\n"
+        "  --lock-minutes N     how long a locked account stays locked (default 15)\n"
+        "  --session-hours N    session lifetime (default 8)\n"
+        "  --enforcement-date D the law's enforcement date, YYYY-MM-DD (RENKEI_ENFORCEMENT_DATE;\n"
+        "                       default: data/filing_rules.json, null = not yet set)\n"
+        "  --max-upload BYTES   inventory upload limit (default 33554432)\n"
+        "  --max-batch N        write jobs per group commit (default 1024; 1 = one fsync\n"
+        "                       per write, for comparison benchmarks)\n"
+        "  --demo               load data/demo.json into an empty store first\n"
+        "  -h, --help           this text\n\n"
+        "Exit codes: 0 clean stop (SIGTERM/SIGINT), 1 runtime failure, 2 bad usage.\n");
 }
 
 static bool parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -274,6 +386,9 @@ int app_serve_main(int argc, char **argv)
                                          {"lock-minutes", required_argument, NULL, 'K'},
                                          {"session-hours", required_argument, NULL, 'S'},
                                          {"max-batch", required_argument, NULL, 'B'},
+                                         {"enforcement-date", required_argument, NULL, 'E'},
+                                         {"max-upload", required_argument, NULL, 'U'},
+                                         {"max-imports", required_argument, NULL, 'I'},
                                          {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -316,6 +431,17 @@ int app_serve_main(int argc, char **argv)
         case 'B':
             if (!parse_uint(optarg, 100000, &n) || n == 0) goto usage;
             paths.max_batch = (int)n;
+            break;
+        case 'E':
+            paths.enforcement_date = optarg;
+            break;
+        case 'I':
+            if (!parse_uint(optarg, 64, &n) || n == 0) goto usage;
+            app.cfg.max_imports = (unsigned)n;
+            break;
+        case 'U':
+            if (!parse_uint(optarg, 1024ULL * 1024 * 1024, &n) || n == 0) goto usage;
+            app.cfg.max_upload = (size_t)n;
             break;
         case 'R':
             if (!parse_uint(optarg, 1000000, &n) || n == 0) goto usage;

@@ -8,18 +8,19 @@
 #include "http/http.h"
 
 struct app_paths {
-    const char *db;         /* --db, RENKEI_DB, default var/renkei.db */
-    const char *data_dir;   /* --data, RENKEI_DATA, default data/ (or the source tree's) */
-    const char *migrations; /* --migrations, RENKEI_MIGRATIONS, default db/migrations */
-    const char *openapi;    /* --openapi, RENKEI_OPENAPI, default docs/openapi.json */
-    int max_batch;          /* --max-batch: jobs per group commit (0 = the store's default) */
+    const char *db;               /* --db, RENKEI_DB, default var/renkei.db */
+    const char *data_dir;         /* --data, RENKEI_DATA, default data/ (or the source tree's) */
+    const char *migrations;       /* --migrations, RENKEI_MIGRATIONS, default db/migrations */
+    const char *openapi;          /* --openapi, RENKEI_OPENAPI, default docs/openapi.json */
+    int max_batch;                /* --max-batch: jobs per group commit (0 = the store's default) */
+    const char *enforcement_date; /* --enforcement-date, RENKEI_ENFORCEMENT_DATE; NULL = file's */
 };
 
 /* Defaults, then environment. */
 void app_paths_defaults(struct app_paths *p);
 
-/* Opens the store (creating and migrating it) and loads reference data into app. Prints the
- * reason to stderr on failure (this is program-level code). */
+/* Opens the store (creating and migrating it) and loads reference data and filing rules into app.
+ * Prints the reason to stderr on failure (this is program-level code). */
 int app_open(struct app *app, const struct app_paths *paths);
 void app_close(struct app *app);
 

@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "auth/auth.h"
 #include "cli/app.h"
+#include "cli/cli_assets.h"
 
 static void usage(FILE *f)
 {
@@ -30,8 +31,16 @@ static void usage(FILE *f)
                "  user list [ORG_ID]\n"
                "  token create USERNAME NAME --roles a,b [--days N]   (prints the token once)\n"
                "  token revoke TOKEN_ID\n"
-               "  audit verify                       check the audit hash chain\n\n"
-               "Environment: RENKEI_DB, RENKEI_DATA, RENKEI_MIGRATIONS (as the options).\n"
+               "  audit verify                       check the audit hash chain\n"
+               "  assets import FILE --user NAME [--org ID] [--dry-run]\n"
+               "                                     file a quarterly inventory (.csv or .json;\n"
+               "                                     docs/inventory-format.md) as NAME\n"
+               "  assets status [--org ID] [--user NAME]\n"
+               "                                     filing status (JSON), as NAME or as the\n"
+               "                                     national centre\n\n"
+               "Global options also: --enforcement-date YYYY-MM-DD.\n"
+               "Environment: RENKEI_DB, RENKEI_DATA, RENKEI_MIGRATIONS,\n"
+               "RENKEI_ENFORCEMENT_DATE (as the options).\n"
                "Exit codes: 0 ok, 1 runtime failure, 2 bad usage, 3 input rejected,\n"
                "            4 audit chain broken.\n");
 }
@@ -340,6 +349,8 @@ int main(int argc, char **argv)
             paths.data_dir = argv[i + 1];
         else if (strcmp(argv[i], "--migrations") == 0)
             paths.migrations = argv[i + 1];
+        else if (strcmp(argv[i], "--enforcement-date") == 0)
+            paths.enforcement_date = argv[i + 1];
         else
             break;
     }
@@ -355,6 +366,7 @@ int main(int argc, char **argv)
         setenv("RENKEI_DB", paths.db, 1);
         setenv("RENKEI_DATA", paths.data_dir, 1);
         setenv("RENKEI_MIGRATIONS", paths.migrations, 1);
+        if (paths.enforcement_date) setenv("RENKEI_ENFORCEMENT_DATE", paths.enforcement_date, 1);
         return app_serve_main(argc - i, argv + i);
     }
     struct app app = {0};
@@ -405,6 +417,9 @@ int main(int argc, char **argv)
         }
     } else if (strcmp(cmd, "audit") == 0 && strcmp(sub, "verify") == 0 && rest == 0) {
         rc = cmd_audit_verify(&app);
+    } else if (strcmp(cmd, "assets") == 0) {
+        http_config_defaults(&app.cfg);
+        rc = cli_assets_main(&app, argc - i - 1, argv + i + 1);
     }
     if (rc == EXIT_USAGE) usage(stderr);
     app_close(&app);

@@ -710,3 +710,62 @@ bool policy_audit_may_read(const struct pol_principal *p, int64_t record_org)
 {
     return known_user(p) && (is_platform_admin(p) || is_org_admin_of(p, record_org));
 }
+
+/* ---- the asset registry ----------------------------------------------------------------- */
+
+#define FILING_ROLES (POL_ROLE_ORG_ADMIN | POL_ROLE_ANALYST | POL_ROLE_REPORTER)
+
+static bool is_operator_type(enum pol_org_type t)
+{
+    return t == POL_ORG_CORE_OPERATOR || t == POL_ORG_CI_OPERATOR;
+}
+
+/* Government readers of the registry: own staff only. */
+static bool registry_government(const struct pol_principal *p, uint64_t owner_sectors)
+{
+    if (p->contractor) return false;
+    if (p->org_type == POL_ORG_NATIONAL_CENTRE) return true;
+    return p->org_type == POL_ORG_MINISTRY && (p->sectors & owner_sectors) != 0;
+}
+
+bool policy_asset_may_read(const struct pol_principal *p, const struct pol_asset *a)
+{
+    if (!known_user(p) || a == NULL || a->owner_org == 0) return false;
+    if (in_org(p, a->owner_org)) return true;
+    if (registry_government(p, a->owner_sectors)) return true;
+    return p->org_type == POL_ORG_VENDOR && (a->delegated || a->filed_by_p_org);
+}
+
+bool policy_asset_may_read_draft(const struct pol_principal *p, const struct pol_asset *a)
+{
+    if (!known_user(p) || a == NULL || a->owner_org == 0) return false;
+    return in_org(p, a->owner_org) || (p->org_type == POL_ORG_VENDOR && a->delegated);
+}
+
+bool policy_asset_may_file(const struct pol_principal *p, const struct pol_asset *a)
+{
+    if (!known_user(p) || a == NULL || a->owner_org == 0 || !(p->roles & FILING_ROLES))
+        return false;
+    if (in_org(p, a->owner_org)) return is_operator_type(p->org_type);
+    return p->org_type == POL_ORG_VENDOR && a->delegated;
+}
+
+bool policy_delegation_may_manage(const struct pol_principal *p, int64_t operator_org,
+                                  enum pol_org_type operator_type)
+{
+    return known_user(p) && is_operator_type(operator_type) && is_org_admin_of(p, operator_org);
+}
+
+bool policy_delegation_may_read(const struct pol_principal *p, int64_t operator_org,
+                                uint64_t operator_sectors, int64_t vendor_org)
+{
+    if (!known_user(p)) return false;
+    return in_org(p, operator_org) || in_org(p, vendor_org) ||
+           registry_government(p, operator_sectors);
+}
+
+bool policy_submission_may_route(const struct pol_principal *p, uint64_t owner_sectors)
+{
+    return known_user(p) && !p->contractor && p->org_type == POL_ORG_MINISTRY &&
+           (p->sectors & owner_sectors) != 0 && (p->roles & FILING_ROLES) != 0;
+}

@@ -178,4 +178,36 @@ bool policy_token_may_manage(const struct pol_principal *p, int64_t token_user,
                              int64_t token_user_org);
 bool policy_audit_may_read(const struct pol_principal *p, int64_t record_org);
 
+/*
+ * The asset registry (domain.md §4; docs/policy.md "Assets"). Readers of a filed entry: the
+ * operator's own users; the national centre's and a ministry's own staff (contractors
+ * excluded: the registry maps the attack surface of critical infrastructure), a ministry only
+ * when its sectors intersect the operator's; a vendor while it holds an active delegation from
+ * the operator (it must see the current state to file changes), and afterwards only the
+ * versions it filed itself. Nobody else, whatever their role.
+ */
+struct pol_asset {
+    int64_t owner_org;      /* the operator */
+    uint64_t owner_sectors; /* the operator's sectors */
+    bool delegated;         /* p's organisation holds an active delegation from the owner */
+    bool filed_by_p_org;    /* p's organisation filed this version (for an entry: any version) */
+};
+bool policy_asset_may_read(const struct pol_principal *p, const struct pol_asset *a);
+/* Unfiled drafts: the operator and its active delegates only (not yet sent to anyone). */
+bool policy_asset_may_read_draft(const struct pol_principal *p, const struct pol_asset *a);
+/* Filing for the owner (new, change, retire, drafts, inventories): a user with the org_admin,
+ * analyst or reporter role of the operator (a core or CI operator), or of a vendor holding an
+ * active delegation. */
+bool policy_asset_may_file(const struct pol_principal *p, const struct pol_asset *a);
+/* Delegations: the operator's org_admin grants and revokes; the operator, the vendor, the
+ * national centre and ministries of the operator's sectors may read them. */
+bool policy_delegation_may_manage(const struct pol_principal *p, int64_t operator_org,
+                                  enum pol_org_type operator_type);
+bool policy_delegation_may_read(const struct pol_principal *p, int64_t operator_org,
+                                uint64_t operator_sectors, int64_t vendor_org);
+/* Routing steps of a submission (received by the ministry, forwarded to the national centre):
+ * own staff of a ministry covering one of the operator's sectors, with the org_admin, analyst
+ * or reporter role. */
+bool policy_submission_may_route(const struct pol_principal *p, uint64_t owner_sectors);
+
 #endif

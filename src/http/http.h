@@ -23,6 +23,7 @@
 #include <microhttpd.h>
 
 #include "core/refdata.h"
+#include "domain/asset.h"
 #include "domain/jv.h"
 #include "domain/policy.h"
 #include "store/store.h"
@@ -33,6 +34,8 @@ struct http_config {
     unsigned port;                 /* default 8080 */
     unsigned threads;              /* worker threads, default: number of cores */
     size_t max_body;               /* bytes, default 1 MiB */
+    size_t max_upload;             /* bytes, ROUTE_UPLOAD routes (inventories), default 32 MiB */
+    unsigned max_imports;          /* inventories processed at once, default 1 (memory bound) */
     size_t conn_memory;            /* per-connection memory incl. headers, default 64 KiB */
     unsigned conn_timeout_s;       /* idle connection timeout, default 30 s */
     unsigned max_connections;      /* default 4096 */
@@ -56,13 +59,15 @@ struct app {
     struct store *store;
     struct refdata *rd;
     struct http_config cfg;
-    json_t *openapi; /* the OpenAPI document served at /api/openapi.json */
+    struct asset_rules rules; /* asset-filing periods and enforcement date */
+    json_t *openapi;          /* the OpenAPI document served at /api/openapi.json */
     struct metrics *metrics;
     struct auth_throttle *throttle;   /* login attempts per client address */
     struct auth_throttle *ghost_lock; /* failures per unknown username (see h_session.c) */
     FILE *log;                        /* one JSON line per request; NULL = no request log */
     atomic_long inflight;             /* requests started and not yet completed */
     atomic_long suspended;            /* connections waiting for a group commit */
+    atomic_long imports;              /* inventory uploads being processed */
     atomic_bool ready;
     atomic_bool stopping; /* SIGTERM seen: new requests get 503 and the connection closes */
 };
@@ -70,6 +75,7 @@ struct app {
 enum route_flag {
     ROUTE_PUBLIC = 1u << 0, /* no credential needed */
     ROUTE_BODY = 1u << 1,   /* expects a JSON body */
+    ROUTE_UPLOAD = 1u << 2, /* takes a file (r->body, up to max_upload); the handler parses it */
 };
 
 struct req;
@@ -124,6 +130,8 @@ struct req {
     atomic_bool w_done;
     bool suspended;
     char scratch[128]; /* handler state kept across the two halves of a write */
+    void *hstate;      /* larger handler state across the halves; freed with the request */
+    void (*hstate_free)(void *hstate);
     /* the answer */
     bool answered; /* queued: later calls only drain the upload */
     struct MHD_Response *resp;

@@ -24,6 +24,8 @@ void http_config_defaults(struct http_config *c)
         .port = 8080,
         .threads = n > 0 && n < 256 ? (unsigned)n : 2,
         .max_body = 1024 * 1024,
+        .max_upload = 32 * 1024 * 1024,
+        .max_imports = 1,
         .conn_memory = 64 * 1024,
         .conn_timeout_s = 30,
         .max_connections = 4096,
@@ -162,15 +164,23 @@ static struct req *req_new(struct app *app, struct MHD_Connection *c, const char
 static void req_free(struct req *r)
 {
     if (r->resp) MHD_destroy_response(r->resp);
+    if (r->hstate_free) r->hstate_free(r->hstate);
     json_decref(r->json);
     free(r->body);
     free(r->w);
     free(r);
 }
 
+/* The body limit of the matched route. */
+static size_t body_limit(const struct req *r)
+{
+    return r->route && (r->route->flags & ROUTE_UPLOAD) ? r->app->cfg.max_upload
+                                                        : r->app->cfg.max_body;
+}
+
 static bool body_append(struct req *r, const char *data, size_t n)
 {
-    if (r->body_too_large || r->body_len + n > r->app->cfg.max_body) {
+    if (r->body_too_large || r->body_len + n > body_limit(r)) {
         r->body_too_large = true;
         return false;
     }
@@ -348,10 +358,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return queue(r);
         }
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > app->cfg.max_body) {
+        if (cl && strtoull(cl, NULL, 10) > body_limit(r)) {
             char d[128];
-            snprintf(d, sizeof d, "The body is larger than the limit of %zu bytes.",
-                     app->cfg.max_body);
+            snprintf(d, sizeof d, "The body is larger than the limit of %zu bytes.", body_limit(r));
             http_problem(r, 413, "payload-too-large", "Payload too large", d, NULL);
             return queue(r);
         }
@@ -376,7 +385,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (r->body_too_large) {
         char d[128];
-        snprintf(d, sizeof d, "The body is larger than the limit of %zu bytes.", app->cfg.max_body);
+        snprintf(d, sizeof d, "The body is larger than the limit of %zu bytes.", body_limit(r));
         http_problem(r, 413, "payload-too-large", "Payload too large", d, NULL);
         return queue(r);
     }
@@ -419,7 +428,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         http_audit_async(r, "token.use", "token", r->auth.token_id);
     if (!http_query_check(r, r->route->query)) return queue(r);
     if ((r->route->flags & ROUTE_BODY) && !parse_body(r)) return queue(r);
-    if (!(r->route->flags & ROUTE_BODY) && r->body_len > 0) {
+    if (!(r->route->flags & (ROUTE_BODY | ROUTE_UPLOAD)) && r->body_len > 0) {
         http_problem(r, 415, "unsupported-media-type", "No body expected",
                      "This endpoint takes no request body.", NULL);
         return queue(r);

@@ -113,6 +113,20 @@ enum store_wop {
     STORE_W_TOKEN_CREATE,
     STORE_W_TOKEN_REVOKE,
     STORE_W_AUDIT_ONLY, /* just the audit record (reads of RED data, token use, exports) */
+    STORE_W_ASSET_FILE, /* w->filing: asset filings or drafts, one submission (store_assets.c) */
+    STORE_W_DELEGATION_GRANT,   /* w->delegation */
+    STORE_W_DELEGATION_REVOKE,  /* target_id; user in audit.user_id */
+    STORE_W_SUBMISSION_RECEIVE, /* target_id: ministry acknowledges receipt */
+    STORE_W_SUBMISSION_FORWARD, /* target_id: ministry forwards to the national centre */
+};
+
+struct asset_filing; /* below */
+
+struct delegation_rec {
+    int64_t id;
+    int64_t operator_org, vendor_org;
+    int64_t granted_by, granted_ms, revoked_by, revoked_ms; /* revoked_ms 0: active */
+    char note[STORE_TEXT_MAX];
 };
 
 struct store_write {
@@ -122,6 +136,8 @@ struct store_write {
     struct user_rec user;
     struct token_rec token;
     struct session_rec session;
+    struct delegation_rec delegation;
+    struct asset_filing *filing; /* ASSET_FILE: owned by whoever owns the job */
     unsigned char secret_hash[crypto_generichash_BYTES]; /* token/session credential hash */
     int64_t target_id;                                   /* updates, revocations */
     int64_t expect_version; /* ORG_UPDATE: optimistic concurrency, 0 = don't check */
@@ -152,6 +168,110 @@ typedef bool (*store_org_cb)(const struct org_rec *r, void *ctx);
 typedef bool (*store_user_cb)(const struct user_rec *r, void *ctx);
 typedef bool (*store_token_cb)(const struct token_rec *r, void *ctx);
 typedef bool (*store_audit_cb)(const struct audit_rec *r, void *ctx);
+
+/* ---- the asset registry (migration 0002; store_assets.c) ---------------------------------- */
+
+enum asset_op_kind {
+    ASSET_OP_NEW = 0, /* a new computer entry */
+    ASSET_OP_CHANGE,  /* a new version of a live entry */
+    ASSET_OP_RETIRE,  /* the retirement version */
+};
+
+/* One operation of a filing. The job reads the strings and canon; it owns none of them. */
+struct asset_op {
+    enum asset_op_kind kind;
+    int64_t asset_id;    /* CHANGE/RETIRE (and NEW filing an existing draft); 0: a new row */
+    int64_t expect_head; /* the head_version the diff was computed against (conflict check) */
+    const char *ref;
+    const json_t *canon; /* canonical entry (asset.h): products are read from it */
+    const char *body;    /* its canonical dump */
+    const char *changes; /* field-level diff from the head version, JSON array text */
+    unsigned categories; /* bit 0 = A */
+    char deadline[11];   /* "" when it cannot be computed */
+};
+
+/* A filing: ops filed as one submission, or (draft) recorded as pending drafts without one. */
+struct asset_filing {
+    int64_t org_id;        /* the operator */
+    int64_t filed_by_user; /* the person */
+    int64_t filed_by_org;  /* the operator, or a vendor */
+    int64_t delegation_id; /* the vendor's delegation (checked active in the transaction); 0 */
+    bool inventory;        /* submission kind "inventory" (else "single") */
+    bool draft;            /* record as drafts: no submission, no version */
+    struct asset_op *ops;  /* owned by the filing's creator */
+    size_t nops;
+    /* outputs */
+    int64_t submission_id;
+    size_t bad_op; /* the op a conflict was found at */
+};
+
+/* The index row of a computer entry with its newest filed version. String members point
+ * into memory owned by the store and are valid only during a callback, or owned by the caller
+ * after asset_get (free with store_asset_rec_free). */
+struct asset_rec {
+    int64_t id, org_id;
+    char *ref;
+    int64_t created_ms;
+    int64_t head_version; /* 0: a draft only */
+    bool live;
+    unsigned categories;
+    /* the head version (when head_version > 0) */
+    int64_t version_id, submission_id, valid_from_ms, filed_by_org;
+    char kind[8];      /* "new", "change", "retire" */
+    char deadline[11]; /* "" unknown */
+    char filed_on[11];
+    bool late;
+    char *body; /* canonical JSON text; NULL without a filed version */
+    /* the pending draft */
+    char draft_kind[8]; /* "" none */
+    char draft_deadline[11];
+    int64_t draft_ms, draft_by_org;
+    char *draft_body; /* NULL without a draft */
+};
+
+struct asset_version_rec {
+    int64_t id, asset_id, version, submission_id, filed_by_org, valid_from_ms;
+    char kind[8];
+    char deadline[11];
+    char filed_on[11];
+    bool late;
+    const char *body;    /* valid during the callback only */
+    const char *changes; /* valid during the callback only */
+};
+
+struct submission_rec {
+    int64_t id, org_id, filed_by_user, filed_by_org, delegation_id;
+    bool inventory;
+    int64_t filed_ms, ministry_received_ms, ministry_received_by, nc_notified_ms, nc_notified_by;
+    int64_t added, changed, retired;
+};
+
+/* Zero/empty members mean "no filter". */
+struct asset_filter {
+    int64_t org_id;
+    uint64_t sectors;           /* owner organisation's sectors intersect these */
+    unsigned categories;        /* the head version has any of these categories */
+    const char *product;        /* substring (case-insensitive ASCII) of a product name,
+                                   manufacturer or CPE of the head version */
+    const char *overdue_before; /* "YYYY-MM-DD": a pending draft with deadline < this */
+    bool include_retired;
+    int64_t vendor_org; /* delegated or filed by this vendor (a vendor's own listing) */
+};
+
+/* Filing-status rows: one per organisation with counts, computed by the store. */
+struct filing_counts {
+    int64_t org_id;
+    int64_t live, retired, versions, filed_late, drafts;
+    int64_t drafts_overdue, drafts_due, drafts_unknown; /* against `today` and the window */
+};
+
+typedef bool (*store_asset_cb)(const struct asset_rec *r, void *ctx);
+typedef bool (*store_asset_version_cb)(const struct asset_version_rec *r, void *ctx);
+typedef bool (*store_submission_cb)(const struct submission_rec *r, void *ctx);
+typedef bool (*store_delegation_cb)(const struct delegation_rec *r, void *ctx);
+typedef bool (*store_filing_cb)(const struct filing_counts *r, void *ctx);
+
+void store_asset_rec_free(struct asset_rec *r);
 
 /* Group-commit latency histogram: upper bounds in microseconds, the last bucket is +Inf. */
 #define STORE_HIST_N 11
@@ -190,6 +310,30 @@ struct store_ops {
     /* Walks the whole chain, checking it; on RK_ECORRUPT *bad_seq names the first bad record
      * (or the head row) and why is set. */
     int (*audit_verify)(struct store *s, int64_t *checked, int64_t *bad_seq, const char **why);
+    /* Assets. asset_get fills *out with heap strings (store_asset_rec_free). */
+    int (*asset_get)(struct store *s, int64_t id, struct asset_rec *out);
+    int (*asset_list)(struct store *s, const struct asset_filter *f, int64_t after,
+                      store_asset_cb cb, void *ctx);
+    /* Versions of one asset, oldest first; as_of_ms > 0: only those valid at that time. */
+    int (*asset_versions)(struct store *s, int64_t asset_id, int64_t as_of_ms,
+                          store_asset_version_cb cb, void *ctx);
+    /* Has org filed any version of the asset? */
+    int (*asset_filed_by)(struct store *s, int64_t asset_id, int64_t org_id, bool *out);
+    int (*submission_get)(struct store *s, int64_t id, struct submission_rec *out);
+    int (*submission_list)(struct store *s, int64_t org_id, int64_t after, store_submission_cb cb,
+                           void *ctx);
+    int (*delegation_get)(struct store *s, int64_t id, struct delegation_rec *out);
+    /* The active delegation from operator to vendor: RK_OK with *out, or RK_ENOTFOUND. */
+    int (*delegation_active)(struct store *s, int64_t operator_org, int64_t vendor_org,
+                             struct delegation_rec *out);
+    /* org_id: delegations where it is operator or vendor (0: all). */
+    int (*delegation_list)(struct store *s, int64_t org_id, int64_t after, store_delegation_cb cb,
+                           void *ctx);
+    /* Per-organisation counts for organisations with at least one asset row, ascending org id,
+     * starting after `after_org` (0: all); org_id != 0: that organisation only. `today` and
+     * `due_from` ("YYYY-MM-DD": today + due window) classify pending drafts. */
+    int (*filing_counts)(struct store *s, int64_t org_id, int64_t after_org, const char *today,
+                         const char *due_from, store_filing_cb cb, void *ctx);
     int (*ping)(struct store *s);
     void (*stats)(struct store *s, struct store_stats *out);
 };

@@ -7,7 +7,7 @@
  * job runs inside a SAVEPOINT so a job that fails (say, a duplicate username) is rolled back
  * alone. Reads use one connection per calling thread (WAL readers never block the writer).
  */
-#include "store/store.h"
+#include "store/sq_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -58,6 +58,7 @@ enum sq_stmt {
     Q_PING,
     Q__COUNT
 };
+_Static_assert(Q__COUNT <= SQ_NSTMT, "raise SQ_NSTMT");
 
 #define ORG_COLS                                                                                   \
     "o.id, o.type, o.name_ja, o.name_en, o.corporate_number, o.sectors, o.ministry, o.council, "   \
@@ -144,32 +145,6 @@ static const char *const sq_sql[Q__COUNT] = {
     [Q_PING] = "SELECT 1",
 };
 
-struct sq_conn {
-    sqlite3 *db;
-    sqlite3_stmt *st[Q__COUNT];
-    struct sq_conn *next; /* registry of read connections, closed by sq_close */
-};
-
-struct sq_store {
-    struct store base;
-    char *path;
-    int max_batch;
-    bool sync_full;
-    struct sq_conn w; /* writer connection: used only by the writer thread */
-    pthread_t writer;
-    pthread_mutex_t mu; /* guards the queue, stop, stats and the reader registry */
-    pthread_cond_t cv;
-    struct store_write *qhead, *qtail;
-    size_t qlen;
-    bool stop;
-    pthread_key_t reader_key;
-    struct sq_conn *readers;
-    /* chain head, touched only by the writer thread after open */
-    int64_t head_seq;
-    unsigned char head_hash[AUDIT_HASH_LEN];
-    struct store_stats stats;
-};
-
 static int64_t mono_ns(void)
 {
     struct timespec ts;
@@ -202,6 +177,8 @@ static void conn_close(struct sq_conn *c)
 {
     for (int i = 0; i < Q__COUNT; i++)
         sqlite3_finalize(c->st[i]);
+    for (int i = 0; i < SQ_EXT_MAX; i++)
+        sqlite3_finalize(c->ext[i]);
     sqlite3_close(c->db);
     memset(c, 0, sizeof *c);
 }
@@ -220,8 +197,22 @@ static sqlite3_stmt *stmt(struct sq_conn *c, enum sq_stmt q)
     return c->st[q];
 }
 
+sqlite3_stmt *sq_ext(struct sq_conn *c, int slot, const char *sql)
+{
+    if (slot < 0 || slot >= SQ_EXT_MAX) return NULL;
+    if (!c->ext[slot]) {
+        if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->ext[slot], NULL) !=
+            SQLITE_OK)
+            return NULL;
+    } else {
+        sqlite3_reset(c->ext[slot]);
+        sqlite3_clear_bindings(c->ext[slot]);
+    }
+    return c->ext[slot];
+}
+
 /* The calling thread's read connection, opened on first use. */
-static struct sq_conn *reader(struct sq_store *s)
+struct sq_conn *sq_reader(struct sq_store *s)
 {
     struct sq_conn *c = pthread_getspecific(s->reader_key);
     if (c) return c;
@@ -239,7 +230,7 @@ static struct sq_conn *reader(struct sq_store *s)
     return c;
 }
 
-static void col_text(sqlite3_stmt *st, int i, char *buf, size_t cap)
+void sq_col_text(sqlite3_stmt *st, int i, char *buf, size_t cap)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     snprintf(buf, cap, "%s", t ? (const char *)t : "");
@@ -250,17 +241,17 @@ static void row_org(sqlite3_stmt *st, int i, struct org_rec *o)
     char tmp[32];
     memset(o, 0, sizeof *o);
     o->id = sqlite3_column_int64(st, i);
-    col_text(st, i + 1, tmp, sizeof tmp);
+    sq_col_text(st, i + 1, tmp, sizeof tmp);
     if (policy_org_type_parse(tmp, &o->type) != RK_OK) o->type = POL_ORG_OTHER;
-    col_text(st, i + 2, o->name_ja, sizeof o->name_ja);
-    col_text(st, i + 3, o->name_en, sizeof o->name_en);
-    col_text(st, i + 4, o->corporate_number, sizeof o->corporate_number);
+    sq_col_text(st, i + 2, o->name_ja, sizeof o->name_ja);
+    sq_col_text(st, i + 3, o->name_en, sizeof o->name_en);
+    sq_col_text(st, i + 4, o->corporate_number, sizeof o->corporate_number);
     o->sectors = (uint64_t)sqlite3_column_int64(st, i + 5);
-    col_text(st, i + 6, o->ministry, sizeof o->ministry);
-    col_text(st, i + 7, tmp, sizeof tmp);
+    sq_col_text(st, i + 6, o->ministry, sizeof o->ministry);
+    sq_col_text(st, i + 7, tmp, sizeof tmp);
     if (policy_council_parse(tmp, &o->council) != RK_OK) o->council = POL_COUNCIL_NONE;
-    col_text(st, i + 8, o->council_consent_date, sizeof o->council_consent_date);
-    col_text(st, i + 9, o->confidentiality_agreement, sizeof o->confidentiality_agreement);
+    sq_col_text(st, i + 8, o->council_consent_date, sizeof o->council_consent_date);
+    sq_col_text(st, i + 9, o->confidentiality_agreement, sizeof o->confidentiality_agreement);
     o->designated = sqlite3_column_int(st, i + 10) != 0;
     o->created_ms = sqlite3_column_int64(st, i + 11);
     o->updated_ms = sqlite3_column_int64(st, i + 12);
@@ -272,9 +263,9 @@ static void row_user(sqlite3_stmt *st, int i, struct user_rec *u)
     memset(u, 0, sizeof *u);
     u->id = sqlite3_column_int64(st, i);
     u->org_id = sqlite3_column_int64(st, i + 1);
-    col_text(st, i + 2, u->username, sizeof u->username);
-    col_text(st, i + 3, u->display_name, sizeof u->display_name);
-    col_text(st, i + 4, u->pw_hash, sizeof u->pw_hash);
+    sq_col_text(st, i + 2, u->username, sizeof u->username);
+    sq_col_text(st, i + 3, u->display_name, sizeof u->display_name);
+    sq_col_text(st, i + 4, u->pw_hash, sizeof u->pw_hash);
     u->roles = (unsigned)sqlite3_column_int(st, i + 5);
     u->contractor = sqlite3_column_int(st, i + 6) != 0;
     u->disabled = sqlite3_column_int(st, i + 7) != 0;
@@ -289,7 +280,7 @@ static void row_token(sqlite3_stmt *st, struct token_rec *t)
     memset(t, 0, sizeof *t);
     t->id = sqlite3_column_int64(st, 0);
     t->user_id = sqlite3_column_int64(st, 1);
-    col_text(st, 2, t->name, sizeof t->name);
+    sq_col_text(st, 2, t->name, sizeof t->name);
     t->roles = (unsigned)sqlite3_column_int(st, 3);
     t->created_ms = sqlite3_column_int64(st, 4);
     t->expires_ms = sqlite3_column_int64(st, 5);
@@ -318,7 +309,7 @@ static void row_audit(sqlite3_stmt *st, struct audit_rec *a)
     blob32(st, 9, a->hash);
 }
 
-static int step_done(sqlite3_stmt *st)
+int sq_step_done(sqlite3_stmt *st)
 {
     int r = sqlite3_step(st);
     if (r == SQLITE_DONE || r == SQLITE_ROW) return RK_OK;
@@ -328,7 +319,7 @@ static int step_done(sqlite3_stmt *st)
 static int exec_q(struct sq_conn *c, enum sq_stmt q)
 {
     sqlite3_stmt *st = stmt(c, q);
-    return st ? step_done(st) : RK_EIO;
+    return st ? sq_step_done(st) : RK_EIO;
 }
 
 /* ---- migrations ------------------------------------------------------------------------- */
@@ -449,7 +440,7 @@ out:
 
 /* ---- the writer ------------------------------------------------------------------------- */
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
@@ -476,31 +467,31 @@ static int job_org(struct sq_store *s, struct store_write *w, bool create)
     if (!st) return RK_EIO;
     int64_t now = store_now_ms();
     if (create) {
-        bind_text(st, 1, policy_org_type_name(o->type));
-        bind_text(st, 2, o->name_ja);
-        bind_text(st, 3, o->name_en);
-        bind_text(st, 4, o->corporate_number);
+        sq_bind_text(st, 1, policy_org_type_name(o->type));
+        sq_bind_text(st, 2, o->name_ja);
+        sq_bind_text(st, 3, o->name_en);
+        sq_bind_text(st, 4, o->corporate_number);
         sqlite3_bind_int64(st, 5, (int64_t)o->sectors);
-        bind_text(st, 6, o->ministry);
-        bind_text(st, 7, policy_council_name(o->council));
-        bind_text(st, 8, o->council_consent_date);
-        bind_text(st, 9, o->confidentiality_agreement);
+        sq_bind_text(st, 6, o->ministry);
+        sq_bind_text(st, 7, policy_council_name(o->council));
+        sq_bind_text(st, 8, o->council_consent_date);
+        sq_bind_text(st, 9, o->confidentiality_agreement);
         sqlite3_bind_int(st, 10, o->designated);
         sqlite3_bind_int64(st, 11, now);
     } else {
         sqlite3_bind_int64(st, 1, w->target_id);
-        bind_text(st, 2, o->name_ja);
-        bind_text(st, 3, o->name_en);
-        bind_text(st, 4, o->corporate_number);
+        sq_bind_text(st, 2, o->name_ja);
+        sq_bind_text(st, 3, o->name_en);
+        sq_bind_text(st, 4, o->corporate_number);
         sqlite3_bind_int64(st, 5, (int64_t)o->sectors);
-        bind_text(st, 6, policy_council_name(o->council));
-        bind_text(st, 7, o->council_consent_date);
-        bind_text(st, 8, o->confidentiality_agreement);
+        sq_bind_text(st, 6, policy_council_name(o->council));
+        sq_bind_text(st, 7, o->council_consent_date);
+        sq_bind_text(st, 8, o->confidentiality_agreement);
         sqlite3_bind_int(st, 9, o->designated);
         sqlite3_bind_int64(st, 10, now);
         sqlite3_bind_int64(st, 11, w->expect_version);
     }
-    int rc = step_done(st);
+    int rc = sq_step_done(st);
     if (rc == RK_ECONFLICT) return conflict(w, s->w.db, map);
     if (rc != RK_OK) return rc;
     if (create) {
@@ -525,20 +516,20 @@ static int job_user(struct sq_store *s, struct store_write *w)
     case STORE_W_USER_CREATE:
         if (!(st = stmt(&s->w, Q_USER_INSERT))) return RK_EIO;
         sqlite3_bind_int64(st, 1, u->org_id);
-        bind_text(st, 2, u->username);
-        bind_text(st, 3, u->display_name);
-        bind_text(st, 4, u->pw_hash);
+        sq_bind_text(st, 2, u->username);
+        sq_bind_text(st, 3, u->display_name);
+        sq_bind_text(st, 4, u->pw_hash);
         sqlite3_bind_int(st, 5, (int)u->roles);
         sqlite3_bind_int(st, 6, u->contractor);
         sqlite3_bind_int64(st, 7, now);
-        rc = step_done(st);
+        rc = sq_step_done(st);
         if (rc == RK_ECONFLICT) return conflict(w, s->w.db, map);
         w->out_id = sqlite3_last_insert_rowid(s->w.db);
         return rc;
     case STORE_W_USER_UPDATE:
         if (!(st = stmt(&s->w, Q_USER_UPDATE))) return RK_EIO;
         sqlite3_bind_int64(st, 1, w->target_id);
-        bind_text(st, 2, u->display_name);
+        sq_bind_text(st, 2, u->display_name);
         sqlite3_bind_int(st, 3, (int)u->roles);
         sqlite3_bind_int(st, 4, u->contractor);
         sqlite3_bind_int(st, 5, u->disabled);
@@ -547,13 +538,13 @@ static int job_user(struct sq_store *s, struct store_write *w)
     case STORE_W_USER_PASSWORD:
         if (!(st = stmt(&s->w, Q_USER_PASSWORD))) return RK_EIO;
         sqlite3_bind_int64(st, 1, w->target_id);
-        bind_text(st, 2, u->pw_hash);
+        sq_bind_text(st, 2, u->pw_hash);
         sqlite3_bind_int64(st, 3, now);
         break;
     default:
         return RK_EINVAL;
     }
-    if ((rc = step_done(st)) != RK_OK) return rc;
+    if ((rc = sq_step_done(st)) != RK_OK) return rc;
     if (sqlite3_changes(s->w.db) == 0) return RK_ENOTFOUND;
     w->out_id = w->target_id;
     /* A new password or a disabled account ends every open session of that user. */
@@ -561,7 +552,7 @@ static int job_user(struct sq_store *s, struct store_write *w)
         if (!(st = stmt(&s->w, Q_USER_SESSIONS_REVOKE))) return RK_EIO;
         sqlite3_bind_int64(st, 1, w->target_id);
         sqlite3_bind_int64(st, 2, now);
-        return step_done(st);
+        return sq_step_done(st);
     }
     return RK_OK;
 }
@@ -584,14 +575,14 @@ static int job_login(struct sq_store *s, struct store_write *w)
     }
     if (!(st = stmt(&s->w, Q_LOGIN_OK))) return RK_EIO;
     sqlite3_bind_int64(st, 1, w->target_id);
-    if ((rc = step_done(st)) != RK_OK) return rc;
+    if ((rc = sq_step_done(st)) != RK_OK) return rc;
     if (!(st = stmt(&s->w, Q_SESSION_INSERT))) return RK_EIO;
     sqlite3_bind_blob(st, 1, w->secret_hash, sizeof w->secret_hash, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, w->target_id);
-    bind_text(st, 3, w->session.csrf);
+    sq_bind_text(st, 3, w->session.csrf);
     sqlite3_bind_int64(st, 4, w->session.created_ms);
     sqlite3_bind_int64(st, 5, w->session.expires_ms);
-    if ((rc = step_done(st)) != RK_OK) return rc;
+    if ((rc = sq_step_done(st)) != RK_OK) return rc;
     w->out_id = sqlite3_last_insert_rowid(s->w.db);
     return RK_OK;
 }
@@ -602,7 +593,7 @@ static int job_revoke(struct sq_store *s, struct store_write *w, enum sq_stmt q)
     if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, w->target_id);
     sqlite3_bind_int64(st, 2, store_now_ms());
-    int rc = step_done(st);
+    int rc = sq_step_done(st);
     w->out_id = w->target_id;
     return rc;
 }
@@ -613,11 +604,11 @@ static int job_token_create(struct sq_store *s, struct store_write *w)
     if (!st) return RK_EIO;
     sqlite3_bind_blob(st, 1, w->secret_hash, sizeof w->secret_hash, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, w->token.user_id);
-    bind_text(st, 3, w->token.name);
+    sq_bind_text(st, 3, w->token.name);
     sqlite3_bind_int(st, 4, (int)w->token.roles);
     sqlite3_bind_int64(st, 5, w->token.created_ms);
     sqlite3_bind_int64(st, 6, w->token.expires_ms);
-    int rc = step_done(st);
+    int rc = sq_step_done(st);
     w->out_id = sqlite3_last_insert_rowid(s->w.db);
     return rc;
 }
@@ -647,13 +638,13 @@ static int audit_append(struct sq_store *s, struct store_write *w)
     sqlite3_bind_int64(st, 2, r.ts_ms);
     sqlite3_bind_int64(st, 3, r.user_id);
     sqlite3_bind_int64(st, 4, r.org_id);
-    bind_text(st, 5, r.action);
-    bind_text(st, 6, r.object);
-    bind_text(st, 7, r.request_id);
-    bind_text(st, 8, r.detail);
+    sq_bind_text(st, 5, r.action);
+    sq_bind_text(st, 6, r.object);
+    sq_bind_text(st, 7, r.request_id);
+    sq_bind_text(st, 8, r.detail);
     sqlite3_bind_blob(st, 9, r.prev_hash, AUDIT_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_blob(st, 10, r.hash, AUDIT_HASH_LEN, SQLITE_STATIC);
-    int rc = step_done(st);
+    int rc = sq_step_done(st);
     if (rc == RK_OK) {
         s->head_seq = r.seq;
         memcpy(s->head_hash, r.hash, AUDIT_HASH_LEN);
@@ -691,6 +682,17 @@ static int run_job(struct sq_store *s, struct store_write *w)
         break;
     case STORE_W_AUDIT_ONLY:
         rc = RK_OK;
+        break;
+    case STORE_W_ASSET_FILE:
+        rc = sq_job_asset_file(s, w);
+        break;
+    case STORE_W_DELEGATION_GRANT:
+    case STORE_W_DELEGATION_REVOKE:
+        rc = sq_job_delegation(s, w);
+        break;
+    case STORE_W_SUBMISSION_RECEIVE:
+    case STORE_W_SUBMISSION_FORWARD:
+        rc = sq_job_submission(s, w);
         break;
     default:
         rc = RK_EINVAL;
@@ -750,7 +752,7 @@ static void run_batch(struct sq_store *s, struct store_write *batch)
         else {
             sqlite3_bind_int64(st, 1, s->head_seq);
             sqlite3_bind_blob(st, 2, s->head_hash, AUDIT_HASH_LEN, SQLITE_STATIC);
-            brc = step_done(st);
+            brc = sq_step_done(st);
         }
     }
     if (brc == RK_OK) brc = exec_q(&s->w, Q_COMMIT);
@@ -837,7 +839,7 @@ static int sq_submit(struct store *base, struct store_write *w)
 static int sq_org_get(struct store *base, int64_t id, struct org_rec *out)
 {
     struct sq_store *s = (struct sq_store *)base;
-    struct sq_conn *c = reader(s);
+    struct sq_conn *c = sq_reader(s);
     if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_ORG_GET);
     if (!st) return RK_EIO;
@@ -851,7 +853,7 @@ static int sq_org_get(struct store *base, int64_t id, struct org_rec *out)
 static int sq_org_list(struct store *base, int64_t after, store_org_cb cb, void *ctx)
 {
     struct sq_store *s = (struct sq_store *)base;
-    struct sq_conn *c = reader(s);
+    struct sq_conn *c = sq_reader(s);
     if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_ORG_LIST);
     if (!st) return RK_EIO;
@@ -869,12 +871,12 @@ static int sq_org_list(struct store *base, int64_t after, store_org_cb cb, void 
 static int user_one(struct sq_store *s, enum sq_stmt q, int64_t id, const char *name,
                     struct user_rec *out)
 {
-    struct sq_conn *c = reader(s);
+    struct sq_conn *c = sq_reader(s);
     if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, q);
     if (!st) return RK_EIO;
     if (name)
-        bind_text(st, 1, name);
+        sq_bind_text(st, 1, name);
     else
         sqlite3_bind_int64(st, 1, id);
     int r = sqlite3_step(st);
@@ -897,7 +899,7 @@ static int sq_user_list(struct store *base, int64_t org_id, int64_t after, store
                         void *ctx)
 {
     struct sq_store *s = (struct sq_store *)base;
-    struct sq_conn *c = reader(s);
+    struct sq_conn *c = sq_reader(s);
     if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, org_id ? Q_USER_LIST_ORG : Q_USER_LIST);
     if (!st) return RK_EIO;
@@ -917,7 +919,7 @@ static int sq_user_list(struct store *base, int64_t org_id, int64_t after, store
 static int sq_token_get(struct store *base, int64_t id, struct token_rec *out)
 {
     struct sq_store *s = (struct sq_store *)base;
-    struct sq_conn *c = reader(s);
+    struct sq_conn *c = sq_reader(s);
     if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_TOKEN_GET);
     if (!st) return RK_EIO;
@@ -932,7 +934,7 @@ static int sq_token_list(struct store *base, int64_t user_id, int64_t org_id, in
                          store_token_cb cb, void *ctx)
 {
     struct sq_store *s = (struct sq_store *)base;
-    struct sq_conn *c = reader(s);
+    struct sq_conn *c = sq_reader(s);
     if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_TOKEN_LIST);
     if (!st) return RK_EIO;
@@ -952,7 +954,7 @@ static int sq_token_list(struct store *base, int64_t user_id, int64_t org_id, in
 static int auth_lookup(struct sq_store *s, enum sq_stmt q, const unsigned char *hash,
                        int64_t now_ms, struct auth_ctx *out)
 {
-    struct sq_conn *c = reader(s);
+    struct sq_conn *c = sq_reader(s);
     if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, q);
     if (!st) return RK_EIO;
@@ -966,7 +968,7 @@ static int auth_lookup(struct sq_store *s, enum sq_stmt q, const unsigned char *
         int i = USER_NCOLS + ORG_NCOLS;
         if (q == Q_AUTH_SESSION) {
             out->session_id = sqlite3_column_int64(st, i);
-            col_text(st, i + 1, out->csrf, sizeof out->csrf);
+            sq_col_text(st, i + 1, out->csrf, sizeof out->csrf);
             out->roles = out->user.roles;
         } else {
             out->token_id = sqlite3_column_int64(st, i);
@@ -993,14 +995,14 @@ static int sq_audit_list(struct store *base, const struct audit_filter *f, store
                          void *ctx)
 {
     struct sq_store *s = (struct sq_store *)base;
-    struct sq_conn *c = reader(s);
+    struct sq_conn *c = sq_reader(s);
     if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_AUDIT_LIST);
     if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, f->after_seq);
     sqlite3_bind_int64(st, 2, f->org_id);
     sqlite3_bind_int64(st, 3, f->user_id);
-    if (f->action) bind_text(st, 4, f->action);
+    if (f->action) sq_bind_text(st, 4, f->action);
     struct audit_rec a;
     int r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1014,7 +1016,7 @@ static int sq_audit_list(struct store *base, const struct audit_filter *f, store
 static int sq_audit_verify(struct store *base, int64_t *checked, int64_t *bad_seq, const char **why)
 {
     struct sq_store *s = (struct sq_store *)base;
-    struct sq_conn *c = reader(s);
+    struct sq_conn *c = sq_reader(s);
     if (!c) return RK_EIO;
     int rc = RK_OK;
     struct audit_verifier v;
@@ -1067,7 +1069,7 @@ out:
 static int sq_ping(struct store *base)
 {
     struct sq_store *s = (struct sq_store *)base;
-    struct sq_conn *c = reader(s);
+    struct sq_conn *c = sq_reader(s);
     if (!c) return RK_EIO;
     sqlite3_stmt *st = stmt(c, Q_PING);
     if (!st) return RK_EIO;
@@ -1124,6 +1126,16 @@ static const struct store_ops sq_ops = {
     .auth_token = sq_auth_token,
     .audit_list = sq_audit_list,
     .audit_verify = sq_audit_verify,
+    .asset_get = sq_asset_get,
+    .asset_list = sq_asset_list,
+    .asset_versions = sq_asset_versions,
+    .asset_filed_by = sq_asset_filed_by,
+    .submission_get = sq_submission_get,
+    .submission_list = sq_submission_list,
+    .delegation_get = sq_delegation_get,
+    .delegation_active = sq_delegation_active,
+    .delegation_list = sq_delegation_list,
+    .filing_counts = sq_filing_counts,
     .ping = sq_ping,
     .stats = sq_stats,
 };

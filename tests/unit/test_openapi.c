@@ -341,6 +341,15 @@ static void check_body(const struct route *r)
     json_t *op = operation(r);
     if (!json_is_object(op)) return; /* reported by every_route_is_documented */
     json_t *rb = json_object_get(op, "requestBody");
+    if (r->flags & ROUTE_UPLOAD) {
+        /* A file upload: the handler parses it; the document must name both formats. */
+        json_t *content = json_object_get(resolve(rb), "content");
+        if (!json_object_get(content, "text/csv") || !json_object_get(content, "application/json"))
+            problem("%s %s: upload route needs a requestBody with text/csv and "
+                    "application/json content",
+                    r->method, r->pattern);
+        return;
+    }
     if (!(r->flags & ROUTE_BODY)) {
         if (rb)
             problem("%s %s: takes no body but the document has a requestBody", r->method,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "core/rk.h"
 #include "store/store.h"
@@ -217,6 +218,68 @@ static void lock_out_and_expiry(void **st)
     s->ops->close(s);
 }
 
+static bool count_assets(const struct asset_rec *a, void *ctx)
+{
+    (*(int *)ctx)++;
+    return true;
+}
+
+/* A filing is one job: an op that conflicts takes the whole submission back with it; filed
+ * versions cannot be changed through SQL; a change against a stale head is refused. */
+static void asset_filing_atomic_append_only(void **st)
+{
+    struct store *s = open_store();
+    struct store_write o = {.op = STORE_W_ORG_CREATE};
+    o.org.type = POL_ORG_CORE_OPERATOR;
+    snprintf(o.org.name_ja, sizeof o.org.name_ja, "検証事業者");
+    assert_int_equal(store_write_sync(s, &o), RK_OK);
+    json_t *canon = json_pack("{s:s, s:[]}", "ref", "R-1", "products");
+    struct asset_op ops[2] = {
+        {.kind = ASSET_OP_NEW, .ref = "R-1", .canon = canon, .body = "{}", .categories = 1},
+        {.kind = ASSET_OP_NEW, .ref = "R-1", .canon = canon, .body = "{}", .categories = 1},
+    };
+    struct asset_filing f = {
+        .org_id = o.out_id, .filed_by_user = 1, .filed_by_org = o.out_id, .ops = ops, .nops = 2};
+    struct store_write w = {.op = STORE_W_ASSET_FILE, .filing = &f};
+    assert_int_equal(store_write_sync(s, &w), RK_ECONFLICT);
+    assert_int_equal(f.bad_op, 1);
+    assert_string_equal(w.conflict_field, "/ref");
+    int n = 0;
+    struct asset_filter flt = {.org_id = o.out_id, .include_retired = true};
+    assert_int_equal(s->ops->asset_list(s, &flt, 0, count_assets, &n), RK_OK);
+    assert_int_equal(n, 0);
+    struct submission_rec sub;
+    assert_int_equal(s->ops->submission_get(s, 1, &sub), RK_ENOTFOUND);
+    /* One op files. */
+    ops[0].asset_id = 0;
+    f.nops = 1;
+    struct store_write w2 = {.op = STORE_W_ASSET_FILE, .filing = &f};
+    assert_int_equal(store_write_sync(s, &w2), RK_OK);
+    assert_true(ops[0].asset_id > 0);
+    /* A change computed against head 0 (stale) is refused. */
+    struct asset_op ch = {.kind = ASSET_OP_CHANGE,
+                          .asset_id = ops[0].asset_id,
+                          .expect_head = 0,
+                          .ref = "R-1",
+                          .canon = canon,
+                          .body = "{\"x\":1}"};
+    struct asset_filing f2 = {
+        .org_id = o.out_id, .filed_by_user = 1, .filed_by_org = o.out_id, .ops = &ch, .nops = 1};
+    struct store_write w3 = {.op = STORE_W_ASSET_FILE, .filing = &f2};
+    assert_int_equal(store_write_sync(s, &w3), RK_ECONFLICT);
+    assert_string_equal(w3.conflict_field, "/version");
+    s->ops->close(s);
+    /* The append-only triggers hold against direct SQL. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE asset_versions SET body = 'x'", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM asset_versions", NULL, NULL, NULL),
+                         SQLITE_OK);
+    sqlite3_close(db);
+    json_decref(canon);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +287,7 @@ int main(void)
         cmocka_unit_test(reopen_keeps_chain_and_migrations),
         cmocka_unit_test(credentials_resolve_and_expire),
         cmocka_unit_test(lock_out_and_expiry),
+        cmocka_unit_test(asset_filing_atomic_append_only),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,77 @@
+/*
+ * sq_internal.h — what the SQLite backend's files share (store_sqlite.c, store_assets.c).
+ * Private to src/store/: nothing outside includes it.
+ */
+#ifndef SQ_INTERNAL_H
+#define SQ_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define SQ_NSTMT 40   /* >= the statement count of store_sqlite.c */
+#define SQ_EXT_MAX 40 /* statements of store_assets.c */
+
+struct sq_conn {
+    sqlite3 *db;
+    sqlite3_stmt *st[SQ_NSTMT];
+    sqlite3_stmt *ext[SQ_EXT_MAX]; /* statements of the other store_*.c files */
+    struct sq_conn *next; /* registry of read connections, closed by sq_close */
+};
+
+struct sq_store {
+    struct store base;
+    char *path;
+    int max_batch;
+    bool sync_full;
+    struct sq_conn w; /* writer connection: used only by the writer thread */
+    pthread_t writer;
+    pthread_mutex_t mu; /* guards the queue, stop, stats and the reader registry */
+    pthread_cond_t cv;
+    struct store_write *qhead, *qtail;
+    size_t qlen;
+    bool stop;
+    pthread_key_t reader_key;
+    struct sq_conn *readers;
+    /* chain head, touched only by the writer thread after open */
+    int64_t head_seq;
+    unsigned char head_hash[AUDIT_HASH_LEN];
+    struct store_stats stats;
+};
+
+/* The cached statement for slot `slot` of ext[], prepared from sql on first use, reset and
+ * unbound; NULL on a preparation error. */
+sqlite3_stmt *sq_ext(struct sq_conn *c, int slot, const char *sql);
+/* The calling thread's read connection, opened on first use; NULL on failure. */
+struct sq_conn *sq_reader(struct sq_store *s);
+void sq_col_text(sqlite3_stmt *st, int i, char *buf, size_t cap);
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Steps once: RK_OK on DONE/ROW, RK_ECONFLICT on a constraint, else RK_EIO. */
+int sq_step_done(sqlite3_stmt *st);
+
+/* Writer jobs and reads of store_assets.c. */
+int sq_job_asset_file(struct sq_store *s, struct store_write *w);
+int sq_job_delegation(struct sq_store *s, struct store_write *w);
+int sq_job_submission(struct sq_store *s, struct store_write *w);
+int sq_asset_get(struct store *base, int64_t id, struct asset_rec *out);
+int sq_asset_list(struct store *base, const struct asset_filter *f, int64_t after,
+                  store_asset_cb cb, void *ctx);
+int sq_asset_versions(struct store *base, int64_t asset_id, int64_t as_of_ms,
+                      store_asset_version_cb cb, void *ctx);
+int sq_asset_filed_by(struct store *base, int64_t asset_id, int64_t org_id, bool *out);
+int sq_submission_get(struct store *base, int64_t id, struct submission_rec *out);
+int sq_submission_list(struct store *base, int64_t org_id, int64_t after, store_submission_cb cb,
+                       void *ctx);
+int sq_delegation_get(struct store *base, int64_t id, struct delegation_rec *out);
+int sq_delegation_active(struct store *base, int64_t operator_org, int64_t vendor_org,
+                         struct delegation_rec *out);
+int sq_delegation_list(struct store *base, int64_t org_id, int64_t after,
+                       store_delegation_cb cb, void *ctx);
+int sq_filing_counts(struct store *base, int64_t org_id, int64_t after_org, const char *today,
+                     const char *due_from, store_filing_cb cb, void *ctx);
+
+#endif
