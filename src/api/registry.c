@@ -306,8 +306,10 @@ void reg_plan_free(struct reg_plan *pl)
     free(pl->texts);
     free(pl->ops);
     atomic_long *slot = pl->slot; /* the slot is the owner's, not the plan's contents */
+    long slot_bytes = pl->slot_bytes;
     memset(pl, 0, sizeof *pl);
     pl->slot = slot;
+    pl->slot_bytes = slot_bytes;
 }
 
 void reg_plan_destroy(void *plan)
@@ -315,13 +317,14 @@ void reg_plan_destroy(void *plan)
     struct reg_plan *pl = plan;
     if (!pl) return;
     atomic_long *slot = pl->slot;
+    long slot_bytes = pl->slot_bytes;
     bool large = pl->nops + pl->unchanged > 1000;
     reg_plan_free(pl);
     free(pl);
     /* A 100,000-row plan peaks at hundreds of MB of small allocations; without this glibc
      * keeps them in the worker's arena for good. */
     if (large) malloc_trim(0);
-    if (slot) atomic_fetch_sub(slot, 1);
+    if (slot) atomic_fetch_sub(slot, slot_bytes);
 }
 
 /* The filed state, keyed by ref: [asset id, head version, canonical text or null]. */
@@ -408,8 +411,10 @@ int reg_plan_inventory(struct app *app, const struct reg_owner *owner, const cha
                        bool csv, struct reg_plan *pl, struct jv_errors *errs)
 {
     atomic_long *slot = pl->slot;
+    long slot_bytes = pl->slot_bytes;
     memset(pl, 0, sizeof *pl);
     pl->slot = slot;
+    pl->slot_bytes = slot_bytes;
     json_t *raw = NULL;
     struct current_ctx cur = {.byref = json_object(), .rc = RK_OK};
     size_t cap = 0;

@@ -73,8 +73,8 @@ int reg_status_summary(struct app *app, const struct pol_principal *p, json_t **
  * RK_EDENIED; RK_ENOTFOUND; RK_ECONFLICT; RK_EIO.
  */
 int reg_file_entry_sync(struct app *app, const struct pol_principal *p, int64_t org_id,
-                        int64_t asset_id, const json_t *entry, bool draft,
-                        const char *request_id, int64_t *out_id, struct jv_errors *errs);
+                        int64_t asset_id, const json_t *entry, bool draft, const char *request_id,
+                        int64_t *out_id, struct jv_errors *errs);
 
 /*
  * An inventory upload turned into the operations that file its difference from the filed
@@ -91,7 +91,8 @@ struct reg_plan {
     size_t unchanged;
     json_t *report; /* {"summary", "added", "changed", "retired"} */
     struct asset_filing filing;
-    atomic_long *slot; /* released (decremented) by reg_plan_destroy; may be NULL */
+    atomic_long *slot; /* reg_plan_destroy subtracts slot_bytes from it; may be NULL */
+    long slot_bytes;
 };
 
 /*
@@ -100,8 +101,8 @@ struct reg_plan {
  * RK_EINVAL with errs (CSV errors point at /rows/<line>/<column>); RK_ELIMIT; RK_EIO;
  * RK_ENOMEM. The plan's filing is ready to submit (ops may be empty: nothing to file).
  */
-int reg_plan_inventory(struct app *app, const struct reg_owner *owner, const char *body,
-                       size_t len, bool csv, struct reg_plan *plan, struct jv_errors *errs);
+int reg_plan_inventory(struct app *app, const struct reg_owner *owner, const char *body, size_t len,
+                       bool csv, struct reg_plan *plan, struct jv_errors *errs);
 void reg_plan_free(struct reg_plan *plan);
 /* hstate_free-compatible: frees a heap-allocated plan, releases its import slot and gives the
  * memory of a large plan back to the system. */

@@ -333,6 +333,8 @@ static void serve_usage(FILE *f)
         "  --enforcement-date D the law's enforcement date, YYYY-MM-DD (RENKEI_ENFORCEMENT_DATE;\n"
         "                       default: data/filing_rules.json, null = not yet set)\n"
         "  --max-upload BYTES   inventory upload limit (default 33554432)\n"
+        "  --import-budget BYTES  inventory bytes processed at once (default 50331648;\n"
+        "                       an upload needs about 25x its size in memory meanwhile)\n"
         "  --max-batch N        write jobs per group commit (default 1024; 1 = one fsync\n"
         "                       per write, for comparison benchmarks)\n"
         "  --demo               load data/demo.json into an empty store first\n"
@@ -388,7 +390,7 @@ int app_serve_main(int argc, char **argv)
                                          {"max-batch", required_argument, NULL, 'B'},
                                          {"enforcement-date", required_argument, NULL, 'E'},
                                          {"max-upload", required_argument, NULL, 'U'},
-                                         {"max-imports", required_argument, NULL, 'I'},
+                                         {"import-budget", required_argument, NULL, 'I'},
                                          {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
@@ -436,8 +438,8 @@ int app_serve_main(int argc, char **argv)
             paths.enforcement_date = optarg;
             break;
         case 'I':
-            if (!parse_uint(optarg, 64, &n) || n == 0) goto usage;
-            app.cfg.max_imports = (unsigned)n;
+            if (!parse_uint(optarg, 64ULL * 1024 * 1024 * 1024, &n) || n == 0) goto usage;
+            app.cfg.import_budget = (size_t)n;
             break;
         case 'U':
             if (!parse_uint(optarg, 1024ULL * 1024 * 1024, &n) || n == 0) goto usage;

@@ -85,10 +85,8 @@ static int cmd_import(struct app *app, int argc, char **argv)
             user = argv[++i];
         else if (strcmp(argv[i], "--org") == 0 && i + 1 < argc)
             org = strtoll(argv[++i], NULL, 10);
-        else if (!file && argv[i][0] != '-')
-            file = argv[i];
-        else if (!file && strcmp(argv[i], "-") == 0)
-            file = argv[i];
+        else if (!file && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
+            file = argv[i]; /* "-": standard input */
         else
             return EXIT_USAGE;
     }
@@ -117,8 +115,8 @@ static int cmd_import(struct app *app, int argc, char **argv)
     rc = reg_plan_inventory(app, &owner, body, len, csv, &plan, &errs);
     if (rc == RK_EINVAL || rc == RK_ELIMIT) {
         for (size_t i = 0; i < errs.n; i++)
-            fprintf(stderr, "renkei: %s: %s: %s (%s)\n", file, errs.e[i].pointer,
-                    errs.e[i].message, errs.e[i].rule);
+            fprintf(stderr, "renkei: %s: %s: %s (%s)\n", file, errs.e[i].pointer, errs.e[i].message,
+                    errs.e[i].rule);
         if (errs.dropped) fprintf(stderr, "renkei: … and %zu more errors\n", errs.dropped);
         fprintf(stderr, "renkei: nothing was filed\n");
         goto out;
@@ -137,9 +135,9 @@ static int cmd_import(struct app *app, int argc, char **argv)
         }
         sub = plan.filing.submission_id;
     }
-    json_t *out = json_pack("{s:I, s:b, s:b, s:o}", "org_id", (json_int_t)org, "dry_run", dry,
-                            "filed", sub != 0, "submission_id",
-                            sub ? json_integer(sub) : json_null());
+    json_t *out =
+        json_pack("{s:I, s:b, s:b, s:o}", "org_id", (json_int_t)org, "dry_run", dry, "filed",
+                  sub != 0, "submission_id", sub ? json_integer(sub) : json_null());
     json_object_update(out, plan.report);
     print_json(out);
     json_decref(out);
@@ -163,7 +161,9 @@ static int cmd_status(struct app *app, int argc, char **argv)
     }
     /* Without --user the platform operator at the console sees what the national centre
      * sees (it holds the database anyway). */
-    struct pol_principal p = {.user_id = -1, .org_id = -1, .org_type = POL_ORG_NATIONAL_CENTRE,
+    struct pol_principal p = {.user_id = -1,
+                              .org_id = -1,
+                              .org_type = POL_ORG_NATIONAL_CENTRE,
                               .roles = POL_ROLE_ANALYST};
     if (user && principal_of(app, user, &p) != RK_OK) return EXIT_INVALID;
     json_t *out = NULL;

@@ -36,14 +36,13 @@ int filing_rules_load(const char *dir, const char *enforcement_override, struct 
     int rc;
     struct asset_rules r = {0};
     if ((rc = get_months(doc, "months_new", DL_MAX_MONTHS, &r.months_new, err, errlen)) ||
-        (rc = get_months(doc, "months_in_place", DL_MAX_MONTHS, &r.months_in_place, err,
-                         errlen)) ||
+        (rc = get_months(doc, "months_in_place", DL_MAX_MONTHS, &r.months_in_place, err, errlen)) ||
         (rc = get_months(doc, "months_change", DL_MAX_MONTHS, &r.months_change, err, errlen)) ||
         (rc = get_months(doc, "due_window_days", 366, &r.due_window_days, err, errlen)))
         goto out;
     const json_t *ed = json_object_get(doc, "enforcement_date");
     const char *date = enforcement_override && *enforcement_override ? enforcement_override
-                                                                      : json_string_value(ed);
+                                                                     : json_string_value(ed);
     if (!date && !json_is_null(ed)) {
         snprintf(err, errlen, "filing_rules.json: /enforcement_date: a date or null is required");
         rc = RK_EINVAL;

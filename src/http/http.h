@@ -30,22 +30,22 @@
 
 /* Every limit is a named setting with a default (docs/configuration.md lists them). */
 struct http_config {
-    const char *bind_addr;         /* default 127.0.0.1 */
-    unsigned port;                 /* default 8080 */
-    unsigned threads;              /* worker threads, default: number of cores */
-    size_t max_body;               /* bytes, default 1 MiB */
-    size_t max_upload;             /* bytes, ROUTE_UPLOAD routes (inventories), default 32 MiB */
-    unsigned max_imports;          /* inventories processed at once, default 1 (memory bound) */
-    size_t conn_memory;            /* per-connection memory incl. headers, default 64 KiB */
-    unsigned conn_timeout_s;       /* idle connection timeout, default 30 s */
-    unsigned max_connections;      /* default 4096 */
-    unsigned per_ip_connections;   /* default 0 = unlimited (loopback benchmarks) */
-    unsigned json_max_depth;       /* default 32 */
-    bool secure_cookies;           /* add Secure to cookies (behind TLS), default false */
-    int64_t session_ttl_ms;        /* default 8 h */
-    int64_t token_max_ttl_ms;      /* default 366 days */
-    int login_max_failures;        /* failures before a temporary lock, default 5 */
-    int64_t login_lock_ms;         /* default 15 min */
+    const char *bind_addr;       /* default 127.0.0.1 */
+    unsigned port;               /* default 8080 */
+    unsigned threads;            /* worker threads, default: number of cores */
+    size_t max_body;             /* bytes, default 1 MiB */
+    size_t max_upload;           /* bytes, ROUTE_UPLOAD routes (inventories), default 32 MiB */
+    size_t import_budget;        /* bytes of inventory uploads processed at once, default 48 MiB */
+    size_t conn_memory;          /* per-connection memory incl. headers, default 64 KiB */
+    unsigned conn_timeout_s;     /* idle connection timeout, default 30 s */
+    unsigned max_connections;    /* default 4096 */
+    unsigned per_ip_connections; /* default 0 = unlimited (loopback benchmarks) */
+    unsigned json_max_depth;     /* default 32 */
+    bool secure_cookies;         /* add Secure to cookies (behind TLS), default false */
+    int64_t session_ttl_ms;      /* default 8 h */
+    int64_t token_max_ttl_ms;    /* default 366 days */
+    int login_max_failures;      /* failures before a temporary lock, default 5 */
+    int64_t login_lock_ms;       /* default 15 min */
     unsigned login_per_ip_per_min; /* default 30 */
     unsigned shutdown_grace_s;     /* time to finish in-flight requests on SIGTERM, default 10 */
 };
@@ -67,7 +67,7 @@ struct app {
     FILE *log;                        /* one JSON line per request; NULL = no request log */
     atomic_long inflight;             /* requests started and not yet completed */
     atomic_long suspended;            /* connections waiting for a group commit */
-    atomic_long imports;              /* inventory uploads being processed */
+    atomic_long import_bytes;         /* bytes of inventory uploads being processed */
     atomic_bool ready;
     atomic_bool stopping; /* SIGTERM seen: new requests get 503 and the connection closes */
 };

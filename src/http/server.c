@@ -25,7 +25,7 @@ void http_config_defaults(struct http_config *c)
         .threads = n > 0 && n < 256 ? (unsigned)n : 2,
         .max_body = 1024 * 1024,
         .max_upload = 32 * 1024 * 1024,
-        .max_imports = 1,
+        .import_budget = 48 * 1024 * 1024,
         .conn_memory = 64 * 1024,
         .conn_timeout_s = 30,
         .max_connections = 4096,

@@ -20,7 +20,7 @@ struct sq_conn {
     sqlite3 *db;
     sqlite3_stmt *st[SQ_NSTMT];
     sqlite3_stmt *ext[SQ_EXT_MAX]; /* statements of the other store_*.c files */
-    struct sq_conn *next; /* registry of read connections, closed by sq_close */
+    struct sq_conn *next;          /* registry of read connections, closed by sq_close */
 };
 
 struct sq_store {
@@ -69,8 +69,8 @@ int sq_submission_list(struct store *base, int64_t org_id, int64_t after, store_
 int sq_delegation_get(struct store *base, int64_t id, struct delegation_rec *out);
 int sq_delegation_active(struct store *base, int64_t operator_org, int64_t vendor_org,
                          struct delegation_rec *out);
-int sq_delegation_list(struct store *base, int64_t org_id, int64_t after,
-                       store_delegation_cb cb, void *ctx);
+int sq_delegation_list(struct store *base, int64_t org_id, int64_t after, store_delegation_cb cb,
+                       void *ctx);
 int sq_filing_counts(struct store *base, int64_t org_id, int64_t after_org, const char *today,
                      const char *due_from, store_filing_cb cb, void *ctx);
 

@@ -104,9 +104,10 @@ static const char *const a_sql[A__COUNT] = {
         "AND d.vendor_org = ?8 AND d.revoked_ms = 0) OR EXISTS (SELECT 1 FROM asset_versions w "
         "WHERE w.asset_id = a.id AND w.filed_by_org = ?8)) "
         "ORDER BY a.id",
-    [A_VERSIONS] = "SELECT id, asset_id, version, submission_id, filed_by_org, valid_from_ms, kind, "
-                   "deadline, filed_on, late, body, changes FROM asset_versions "
-                   "WHERE asset_id = ?1 AND (?2 = 0 OR valid_from_ms <= ?2) ORDER BY version",
+    [A_VERSIONS] =
+        "SELECT id, asset_id, version, submission_id, filed_by_org, valid_from_ms, kind, "
+        "deadline, filed_on, late, body, changes FROM asset_versions "
+        "WHERE asset_id = ?1 AND (?2 = 0 OR valid_from_ms <= ?2) ORDER BY version",
     [A_FILED_BY] = "SELECT 1 FROM asset_versions WHERE asset_id = ?1 AND filed_by_org = ?2 LIMIT 1",
     [A_SUB_GET] = "SELECT " SUB_COLS " WHERE id = ?1",
     [A_SUB_LIST] = "SELECT " SUB_COLS " WHERE id > ?1 AND (?2 = 0 OR org_id = ?2) ORDER BY id",
@@ -203,7 +204,8 @@ static int insert_products(struct sq_conn *c, int64_t version_id, const json_t *
     const json_t *products = json_object_get(canon, "products");
     size_t i;
     const json_t *p;
-    json_array_foreach (products, i, p) {
+    json_array_foreach(products, i, p)
+    {
         sqlite3_stmt *st = q(c, A_PRODUCT_INSERT);
         if (!st) return RK_EIO;
         char vendor[256], product[256];
@@ -430,8 +432,7 @@ int sq_job_submission(struct sq_store *s, struct store_write *w)
     if (sqlite3_changes(s->w.db) == 0) {
         /* Already done: each routing step is recorded once, by whoever did it first. */
         snprintf(w->conflict_field, sizeof w->conflict_field, "%s",
-                 w->op == STORE_W_SUBMISSION_RECEIVE ? "/ministry_received_at"
-                                                     : "/nc_notified_at");
+                 w->op == STORE_W_SUBMISSION_RECEIVE ? "/ministry_received_at" : "/nc_notified_at");
         return RK_ECONFLICT;
     }
     w->out_id = w->target_id;
@@ -678,8 +679,8 @@ int sq_submission_list(struct store *base, int64_t org_id, int64_t after, store_
     return r == SQLITE_DONE ? RK_OK : RK_EIO;
 }
 
-int sq_delegation_list(struct store *base, int64_t org_id, int64_t after,
-                       store_delegation_cb cb, void *ctx)
+int sq_delegation_list(struct store *base, int64_t org_id, int64_t after, store_delegation_cb cb,
+                       void *ctx)
 {
     struct sq_conn *c = sq_reader((struct sq_store *)base);
     sqlite3_stmt *st = c ? q(c, A_DELEG_LIST) : NULL;

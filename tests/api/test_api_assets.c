@@ -707,13 +707,14 @@ static void inventory_20000_rows(void **st)
     size_t i;
     json_t *o;
     bool found = false;
-    json_array_foreach (json_object_get(r.json, "orgs"), i, o)
-        if (json_integer_value(json_object_get(o, "org_id")) == OP) {
-            assert_int_equal(int_at(o, "counts", "live"), 20000);
-            assert_int_equal(int_at(o, "counts", "retired"), 4);
-            assert_int_equal(int_at(o, "counts", "filings"), 20000 + 3 + 3 + 3);
-            found = true;
-        }
+    json_array_foreach(json_object_get(r.json, "orgs"), i,
+                       o) if (json_integer_value(json_object_get(o, "org_id")) == OP)
+    {
+        assert_int_equal(int_at(o, "counts", "live"), 20000);
+        assert_int_equal(int_at(o, "counts", "retired"), 4);
+        assert_int_equal(int_at(o, "counts", "filings"), 20000 + 3 + 3 + 3);
+        found = true;
+    }
     assert_true(found);
     resp_free(&r);
 }

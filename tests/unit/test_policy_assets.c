@@ -19,8 +19,8 @@ enum { OP_ORG = 10, OTHER_OP = 11, MIN_ORG = 20, NC_ORG = 1, VENDOR_ORG = 30 };
 #define ELEC (1ull << 0)
 #define GAS (1ull << 1)
 
-static struct pol_principal who(int64_t org, enum pol_org_type t, uint64_t sectors,
-                                unsigned roles, bool contractor)
+static struct pol_principal who(int64_t org, enum pol_org_type t, uint64_t sectors, unsigned roles,
+                                bool contractor)
 {
     return (struct pol_principal){.user_id = 7,
                                   .org_id = org,
@@ -35,10 +35,9 @@ static void named_cases(void **state)
     struct pol_asset a = {.owner_org = OP_ORG, .owner_sectors = ELEC};
     struct pol_principal op = who(OP_ORG, POL_ORG_CORE_OPERATOR, ELEC, POL_ROLE_REPORTER, false);
     struct pol_principal viewer = who(OP_ORG, POL_ORG_CORE_OPERATOR, ELEC, POL_ROLE_VIEWER, false);
-    struct pol_principal other = who(OTHER_OP, POL_ORG_CORE_OPERATOR, ELEC, POL_ROLE_ORG_ADMIN,
-                                     false);
-    struct pol_principal meti = who(MIN_ORG, POL_ORG_MINISTRY, ELEC | GAS, POL_ROLE_ANALYST,
-                                    false);
+    struct pol_principal other =
+        who(OTHER_OP, POL_ORG_CORE_OPERATOR, ELEC, POL_ROLE_ORG_ADMIN, false);
+    struct pol_principal meti = who(MIN_ORG, POL_ORG_MINISTRY, ELEC | GAS, POL_ROLE_ANALYST, false);
     struct pol_principal mic = who(MIN_ORG + 1, POL_ORG_MINISTRY, GAS, POL_ROLE_ANALYST, false);
     struct pol_principal meti_c = meti;
     meti_c.contractor = true;
@@ -185,9 +184,11 @@ static void oracle_random(void **state)
                 print_error("DISAGREEMENT %s: policy=%d oracle=%d user=%lld org=%lld type=%d "
                             "sectors=%llu contractor=%d roles=%#x | owner=%lld sectors=%llu "
                             "delegated=%d filed=%d\n",
-                            k == 0 ? "read" : k == 1 ? "draft" : "file", got[k], want[k],
-                            (long long)p.user_id, (long long)p.org_id, (int)p.org_type,
-                            (unsigned long long)p.sectors, p.contractor, p.roles,
+                            k == 0   ? "read"
+                            : k == 1 ? "draft"
+                                     : "file",
+                            got[k], want[k], (long long)p.user_id, (long long)p.org_id,
+                            (int)p.org_type, (unsigned long long)p.sectors, p.contractor, p.roles,
                             (long long)a.owner_org, (unsigned long long)a.owner_sectors,
                             a.delegated, a.filed_by_p_org);
     }
