@@ -719,6 +719,102 @@ static void inventory_20000_rows(void **st)
     resp_free(&r);
 }
 
+/* Every pending item's status follows from its deadline and today, whatever today is:
+ * overdue after the deadline, due within the 30-day window before it, else not yet due. */
+static void pending_statuses_follow_deadlines(void **st)
+{
+    struct resp r;
+    char today[11], window_end[11];
+    today_jst(today);
+    time_t t = time(NULL) + 9 * 3600 + 30 * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(window_end, sizeof window_end, "%Y-%m-%d", &tm);
+    static const char *const filers[] = {"toto-admin", "wangan-admin", "kaede-admin", "kanjo-admin",
+                                         "hibiki-admin"};
+    int pending = 0;
+    for (size_t k = 0; k < sizeof filers / sizeof filers[0]; k++) {
+        char tok[128];
+        bearer(&S, filers[k], tok, sizeof tok);
+        http_json(&S, "GET", "/api/v1/filing-status", tok, NULL, &r);
+        assert_int_equal(r.status, 200);
+        size_t i;
+        json_t *it;
+        json_array_foreach(json_object_get(r.json, "items"), i, it)
+        {
+            const char *stt = str_at(it, "status"), *dl = str_at(it, "deadline");
+            if (strcmp(stt, "filed_late") == 0) continue;
+            pending++;
+            assert_non_null(dl);
+            const char *want = strcmp(dl, today) < 0         ? "overdue"
+                               : strcmp(dl, window_end) <= 0 ? "due"
+                                                             : "not_due";
+            if (strcmp(stt, want) != 0)
+                fail_msg("%s: %s deadline %s today %s: %s, expected %s", filers[k],
+                         str_at(it, "ref"), dl, today, stt, want);
+        }
+        resp_free(&r);
+    }
+    assert_true(pending >= 4); /* the demo's drafts (one was filed by an earlier test) */
+}
+
+static void cli_import_and_status(void **st)
+{
+    char out[65536], org[24], bad[400];
+    snprintf(org, sizeof org, "%lld", (long long)TOTO);
+    const char *dry[] = {"--enforcement-date",
+                         "2026-07-01",
+                         "assets",
+                         "import",
+                         RK_SOURCE_DIR "/docs/inventory-sample.csv",
+                         "--user",
+                         "toto-admin",
+                         "--dry-run",
+                         NULL};
+    assert_int_equal(srv_cli(&S, NULL, out, sizeof out, dry), 0);
+    json_t *j = json_loads(out, 0, NULL);
+    assert_non_null(j);
+    assert_true(json_is_true(json_object_get(j, "dry_run")));
+    assert_false(json_is_true(json_object_get(j, "filed")));
+    bool added = false, changed = false;
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(j, "added"), i, e) added |=
+        strcmp(str_at(e, "ref"), "TOTO-E-004") == 0;
+    json_array_foreach(json_object_get(j, "changed"), i, e) changed |=
+        strcmp(str_at(e, "ref"), "TOTO-E-003") == 0;
+    assert_true(added && changed);
+    json_decref(j);
+    /* A file with a bad row: exit 3, nothing filed. */
+    snprintf(bad, sizeof bad, "%s/bad.csv", S.dir);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("ref,facility,categories,introduced_on,product_kind,product_name,manufacturer\n"
+          "B-1,f,Q,2026-11-01,os,Windows,Microsoft\n",
+          f);
+    fclose(f);
+    const char *imp[] = {"assets", "import", bad, "--user", "toto-admin", NULL};
+    assert_int_equal(srv_cli(&S, NULL, out, sizeof out, imp), 3);
+    /* A user who may not file for the operator. */
+    const char *other[] = {"assets",
+                           "import",
+                           RK_SOURCE_DIR "/docs/inventory-sample.csv",
+                           "--user",
+                           "meti-analyst",
+                           "--org",
+                           org,
+                           NULL};
+    assert_int_equal(srv_cli(&S, NULL, out, sizeof out, other), 3);
+    const char *status[] = {
+        "--enforcement-date", "2026-07-01", "assets", "status", "--org", org, NULL};
+    assert_int_equal(srv_cli(&S, NULL, out, sizeof out, status), 0);
+    j = json_loads(out, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(str_at(j, "initial_deadline"), "2027-01-04");
+    assert_true(int_at(j, "counts", "live") >= 10);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -731,6 +827,8 @@ int main(void)
         cmocka_unit_test(inventory_dry_run_real_idempotent),
         cmocka_unit_test(inventory_atomic_rejection),
         cmocka_unit_test(inventory_20000_rows),
+        cmocka_unit_test(pending_statuses_follow_deadlines),
+        cmocka_unit_test(cli_import_and_status),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
