@@ -113,6 +113,7 @@ static bool canonical_or_answer(struct req *r, const json_t *entry, json_t **can
 {
     struct jv_errors errs = {0};
     int rc = asset_canonical(entry, "/entry", canon, &errs);
+    if (rc == RK_OK && reg_check_entry(r->app, *canon, "/entry", &errs) != RK_OK) rc = RK_EINVAL;
     if (rc == RK_EINVAL) {
         http_problem(r, 422, "validation", "The entry has invalid fields", NULL, &errs);
         return false;
@@ -181,6 +182,11 @@ static void submit_single(struct req *r, struct single *s, const struct reg_owne
 static void prepare_and_submit(struct req *r, struct single *s, const struct reg_owner *owner,
                                enum asset_op_kind kind, bool draft)
 {
+    if (kind == ASSET_OP_NEW && !json_is_null(json_object_get(s->canon, "retired_on"))) {
+        http_problem_field(r, 422, "validation", "/entry/retired_on", "not_allowed",
+                           "an entry that was never filed cannot be filed as retired");
+        return;
+    }
     int rc = prepare_op(r, s, kind);
     if (rc != RK_OK) {
         http_problem_rc(r, rc, NULL);
@@ -233,9 +239,14 @@ static bool load_for_filing(struct req *r, struct asset_rec *a, struct reg_owner
 {
     int rc = r->app->store->ops->asset_get(r->app->store, r->params[0], a);
     if (rc == RK_OK) rc = reg_owner_load(r->app, &r->who, a->org_id, owner);
-    if (rc == RK_OK && !policy_asset_may_read(&r->who, &owner->pa) &&
-        !policy_asset_may_read_draft(&r->who, &owner->pa))
-        rc = RK_ENOTFOUND;
+    /* An entry p may not see answers 404 whatever p asks of it; a draft-only entry is visible
+     * only to those who may see drafts (a 403 here would tell a ministry a draft exists). */
+    if (rc == RK_OK) {
+        bool draft = policy_asset_may_read_draft(&r->who, &owner->pa);
+        bool visible =
+            a->head_version == 0 ? draft : draft || policy_asset_may_read(&r->who, &owner->pa);
+        if (!visible) rc = RK_ENOTFOUND;
+    }
     if (rc != RK_OK) {
         http_problem_rc(r, rc, NULL);
         return false;
@@ -358,6 +369,13 @@ void h_assets_retire(struct req *r)
         http_problem_rc(r, RK_ENOMEM, NULL);
         goto out;
     }
+    char today[11];
+    reg_today(today);
+    if (strcmp(date, today) > 0) {
+        http_problem_field(r, 400, "validation", "/query/retired_on", "future",
+                           "a retirement is filed once it has happened (today or earlier)");
+        goto out;
+    }
     const char *intro = json_string_value(json_object_get(s->canon, "introduced_on"));
     if (intro && strcmp(date, intro) < 0) {
         http_problem_field(r, 400, "validation", "/query/retired_on", "date_order",
@@ -397,6 +415,11 @@ void h_assets_file(struct req *r)
         http_problem_rc(r, RK_EIO, NULL);
         goto out;
     }
+    if (a.body && strcmp(a.draft_body, a.body) == 0) {
+        http_problem(r, 422, "validation", "Nothing to file",
+                     "The draft is identical to the filed version.", NULL);
+        goto out;
+    }
     s->op.asset_id = a.id;
     s->op.expect_head = a.head_version;
     enum asset_op_kind kind = strcmp(a.draft_kind, "new") == 0      ? ASSET_OP_NEW
@@ -428,7 +451,43 @@ struct list_ctx {
     struct page pg;
     struct reg_owner_cache cache;
     bool overdue; /* the filter looks at drafts: rows of owners whose drafts p may not see go */
+    /* Content filters applied to the view instead of the store's head version: a vendor whose
+     * delegation ended sees its own older version, and a filter on the head would reveal the
+     * operator's current products, categories or retirement one query at a time. */
+    bool on_view;
+    unsigned categories;
+    const char *product;
+    bool include_retired;
 };
+
+/* Does the view match the content filters (vendors only, see list_ctx)? */
+static bool view_matches(const struct list_ctx *c, const json_t *v)
+{
+    const json_t *entry = json_object_get(v, "entry");
+    if (!c->include_retired &&
+        strcmp(json_string_value(json_object_get(v, "status")), "retired") == 0)
+        return false;
+    if (c->categories &&
+        !(asset_categories_mask(json_object_get(entry, "categories")) & c->categories))
+        return false;
+    if (!c->product) return true;
+    size_t i;
+    const json_t *p;
+    json_array_foreach(json_object_get(entry, "products"), i, p)
+    {
+        static const char *const keys[] = {"name", "manufacturer", "cpe"};
+        for (size_t k = 0; k < 3; k++) {
+            const char *t = json_string_value(json_object_get(p, keys[k]));
+            char low[1024];
+            size_t n = 0;
+            for (; t && t[n] && n + 1 < sizeof low; n++)
+                low[n] = (char)(t[n] >= 'A' && t[n] <= 'Z' ? t[n] - 'A' + 'a' : t[n]);
+            low[n] = 0;
+            if (t && strstr(low, c->product)) return true;
+        }
+    }
+    return false;
+}
 
 static bool list_cb(const struct asset_rec *a, void *ctx)
 {
@@ -440,6 +499,10 @@ static bool list_cb(const struct asset_rec *a, void *ctx)
     if (c->overdue && !policy_asset_may_read_draft(&r->who, &owner->pa)) return true;
     json_t *v = reg_view_asset(r->app, &r->who, owner, a);
     if (!v) return true;
+    if (c->on_view && !view_matches(c, v)) {
+        json_decref(v);
+        return true;
+    }
     return page_add(&c->pg, a->id, v);
 }
 
@@ -511,9 +574,16 @@ void h_assets_list(struct req *r)
     /* Narrow the scan to what the principal could see; the policy still decides per row. */
     if (r->who.org_type == POL_ORG_MINISTRY && !f.sectors)
         f.sectors = r->who.sectors;
-    else if (r->who.org_type == POL_ORG_VENDOR)
+    else if (r->who.org_type == POL_ORG_VENDOR) {
         f.vendor_org = r->who.org_id;
-    else if (r->who.org_type != POL_ORG_NATIONAL_CENTRE && !f.org_id)
+        c.on_view = true;
+        c.categories = f.categories;
+        c.product = f.product;
+        c.include_retired = f.include_retired;
+        f.categories = 0;
+        f.product = NULL;
+        f.include_retired = true;
+    } else if (r->who.org_type != POL_ORG_NATIONAL_CENTRE && !f.org_id)
         f.org_id = r->who.org_id;
     if (!page_begin(r, &c.pg)) return;
     page_finish(&c.pg, r->app->store->ops->asset_list(r->app->store, &f, c.pg.after, list_cb, &c));

@@ -175,6 +175,11 @@ static void inventory_plan_and_answer(struct req *r)
 static void delegation_finish(struct req *r, unsigned status)
 {
     struct delegation_rec d;
+    if (r->w->rc == RK_ECONFLICT && r->w->op == STORE_W_DELEGATION_REVOKE) {
+        http_problem_field(r, 409, "conflict", "/revoked_at", "already_recorded",
+                           "this delegation has already been revoked");
+        return;
+    }
     if (r->w->rc == RK_ECONFLICT) {
         http_problem_field(r, 409, "conflict", "/vendor_org", "active",
                            "this vendor already holds an active delegation from you");
@@ -266,6 +271,8 @@ void h_delegations_revoke(struct req *r)
         return;
     }
     w->target_id = d.id;
+    snprintf(w->audit.detail, sizeof w->audit.detail, "{\"operator_org\":%lld,\"vendor_org\":%lld}",
+             (long long)d.operator_org, (long long)d.vendor_org);
     http_submit(r, w);
 }
 

@@ -96,6 +96,33 @@ void reg_today(char out[11])
     dl_format(&d, out, 11);
 }
 
+int reg_check_entry(const struct app *app, const json_t *canon, const char *prefix,
+                    struct jv_errors *errs)
+{
+    char ptr[JV_POINTER_MAX], today[11], enf[11];
+    int rc = RK_OK;
+    const char *intro = json_string_value(json_object_get(canon, "introduced_on"));
+    const char *retired = json_string_value(json_object_get(canon, "retired_on"));
+    if (app->rules.have_enforcement && intro &&
+        json_is_true(json_object_get(canon, "in_place_at_enforcement"))) {
+        dl_format(&app->rules.enforcement, enf, sizeof enf);
+        if (strcmp(intro, enf) > 0) {
+            snprintf(ptr, sizeof ptr, "%s/in_place_at_enforcement", prefix);
+            rc = jv_error_add(errs, ptr, "in_place",
+                              "introduced on %s, after the enforcement date %s: not in place "
+                              "at enforcement",
+                              intro, enf);
+        }
+    }
+    reg_today(today);
+    if (retired && strcmp(retired, today) > 0) {
+        snprintf(ptr, sizeof ptr, "%s/retired_on", prefix);
+        rc = jv_error_add(errs, ptr, "future",
+                          "a retirement is filed once it has happened (today or earlier)");
+    }
+    return rc;
+}
+
 void reg_deadline(const struct app *app, enum asset_filing_kind kind, const json_t *canon,
                   char out[11])
 {
@@ -329,13 +356,18 @@ void reg_plan_destroy(void *plan)
 
 /* The filed state, keyed by ref: [asset id, head version, canonical text or null]. */
 struct current_ctx {
-    json_t *byref;
+    json_t *byref;   /* live entries */
+    json_t *retired; /* refs of retired entries: ref -> true */
     int rc;
 };
 
 static bool current_cb(const struct asset_rec *a, void *ctx)
 {
     struct current_ctx *c = ctx;
+    if (!a->live) {
+        if (json_object_set_new(c->retired, a->ref, json_true()) != 0) c->rc = RK_ENOMEM;
+        return c->rc == RK_OK;
+    }
     json_t *row = json_pack("[I, I, s?]", (json_int_t)a->id, (json_int_t)a->head_version,
                             a->head_version ? a->body : NULL);
     if (!row || json_object_set_new(c->byref, a->ref, row) != 0) {
@@ -358,7 +390,10 @@ static int add_op(struct reg_plan *pl, size_t *cap, const struct asset_op *op)
     return RK_OK;
 }
 
-static int validate_entries(struct reg_plan *pl, json_t *raw, struct jv_errors *errs)
+/* Validates every uploaded entry (asset.h rules, reg_check_entry, unique refs, no retirement
+ * of a computer that was never filed) and keeps the canonical forms in pl->entries. */
+static int validate_entries(const struct app *app, struct reg_plan *pl, json_t *raw,
+                            const struct current_ctx *cur, struct jv_errors *errs)
 {
     size_t i;
     json_t *e;
@@ -371,10 +406,29 @@ static int validate_entries(struct reg_plan *pl, json_t *raw, struct jv_errors *
         snprintf(prefix, sizeof prefix, "/entries/%zu", i);
         json_t *canon = NULL;
         struct jv_errors local = {0};
-        int r = asset_canonical(e, pl->linemap ? "" : prefix, &canon, &local);
+        const char *pre = pl->linemap ? "" : prefix;
+        int r = asset_canonical(e, pre, &canon, &local);
         if (r == RK_ENOMEM) {
             rc = RK_ENOMEM;
             break;
+        }
+        if (r == RK_OK && reg_check_entry(app, canon, pre, &local) != RK_OK) r = RK_EINVAL;
+        if (r == RK_OK) {
+            const char *ref = json_string_value(json_object_get(canon, "ref"));
+            const json_t *row = json_object_get(cur->byref, ref);
+            bool filed = row && json_integer_value(json_array_get(row, 1)) > 0;
+            if (!json_is_null(json_object_get(canon, "retired_on")) && !filed &&
+                !json_object_get(cur->retired, ref)) {
+                char ptr[80];
+                snprintf(ptr, sizeof ptr, "%s/retired_on", pre);
+                jv_error_add(&local, ptr, "not_allowed",
+                             "this computer was never filed: leave it out instead of retiring it");
+                r = RK_EINVAL;
+            }
+        }
+        if (r != RK_OK) {
+            json_decref(canon);
+            canon = NULL;
         }
         for (size_t k = 0; k < local.n; k++) {
             char ptr[JV_POINTER_MAX];
@@ -416,7 +470,7 @@ int reg_plan_inventory(struct app *app, const struct reg_owner *owner, const cha
     pl->slot = slot;
     pl->slot_bytes = slot_bytes;
     json_t *raw = NULL;
-    struct current_ctx cur = {.byref = json_object(), .rc = RK_OK};
+    struct current_ctx cur = {.byref = json_object(), .retired = json_object(), .rc = RK_OK};
     size_t cap = 0;
     int rc = csv ? asset_inventory_csv(body, len, &raw, &pl->linemap, errs)
                  : asset_inventory_json(body, len, &raw, errs);
@@ -435,16 +489,28 @@ int reg_plan_inventory(struct app *app, const struct reg_owner *owner, const cha
     json_object_set_new(pl->report, "added", added);
     json_object_set_new(pl->report, "changed", changed);
     json_object_set_new(pl->report, "retired", retired);
+    if (!cur.retired) {
+        rc = RK_ENOMEM;
+        goto out;
+    }
+    /* An empty file would retire every filed computer: far more likely a broken export. */
+    if (json_array_size(raw) == 0) {
+        jv_error_add(errs, csv ? "/rows" : "/entries", "min_items",
+                     "the inventory lists no computer; to retire entries, list the others or "
+                     "retire them one by one");
+        rc = RK_EINVAL;
+        goto out;
+    }
+    struct asset_filter f = {.org_id = owner->org.id, .include_retired = true};
+    rc = app->store->ops->asset_list(app->store, &f, 0, current_cb, &cur);
+    if (rc == RK_OK) rc = cur.rc;
+    if (rc != RK_OK) goto out;
     /* Every row is checked before anything is compared or stored: one bad row, nothing filed. */
-    if ((rc = validate_entries(pl, raw, errs)) != RK_OK) goto out;
+    if ((rc = validate_entries(app, pl, raw, &cur, errs)) != RK_OK) goto out;
     json_decref(raw); /* the canonical entries are all that is needed from here on */
     raw = NULL;
     json_decref(pl->linemap);
     pl->linemap = NULL;
-    struct asset_filter f = {.org_id = owner->org.id};
-    rc = app->store->ops->asset_list(app->store, &f, 0, current_cb, &cur);
-    if (rc == RK_OK) rc = cur.rc;
-    if (rc != RK_OK) goto out;
     size_t i;
     json_t *canon;
     json_array_foreach(pl->entries, i, canon)
@@ -466,6 +532,11 @@ int reg_plan_inventory(struct app *app, const struct reg_owner *owner, const cha
                               .body = dump,
                               .categories =
                                   asset_categories_mask(json_object_get(canon, "categories"))};
+        if (head == 0 && !json_is_null(json_object_get(canon, "retired_on"))) {
+            /* Listed as retired and already retired (validation refused the rest). */
+            pl->unchanged++;
+            continue;
+        }
         if (head == 0) {
             op.kind = ASSET_OP_NEW;
             op.changes = "[]";
@@ -554,6 +625,7 @@ int reg_plan_inventory(struct app *app, const struct reg_owner *owner, const cha
 out:
     json_decref(raw);
     json_decref(cur.byref);
+    json_decref(cur.retired);
     if (rc != RK_OK) reg_plan_free(pl);
     return rc;
 }
@@ -608,6 +680,12 @@ static bool status_cb(const struct asset_rec *a, void *ctx)
     return !c->oom;
 }
 
+static bool one_count_cb(const struct filing_counts *fc, void *ctx)
+{
+    *(struct filing_counts *)ctx = *fc;
+    return false;
+}
+
 int reg_status_org(struct app *app, const struct pol_principal *p, int64_t org_id, json_t **out)
 {
     struct reg_owner owner;
@@ -630,8 +708,18 @@ int reg_status_org(struct app *app, const struct pol_principal *p, int64_t org_i
     char init[11], enf[11] = "";
     initial_deadline(app, init);
     if (app->rules.have_enforcement) dl_format(&app->rules.enforcement, enf, sizeof enf);
-    json_t *counts = json_pack("{s:I, s:I, s:I}", "live", (json_int_t)c.live, "retired",
-                               (json_int_t)c.retired, "filed_late", (json_int_t)c.late_now);
+    /* The same counters as the summary: "filed_late" counts every filing ever made late;
+     * "current_late" the entries whose newest filing was (those are the filed_late items). */
+    struct filing_counts fc = {0};
+    rc = app->store->ops->filing_counts(app->store, org_id, 0, c.today, c.today, one_count_cb, &fc);
+    if (rc != RK_OK) {
+        json_decref(c.items);
+        return rc;
+    }
+    json_t *counts =
+        json_pack("{s:I, s:I, s:I, s:I, s:I}", "live", (json_int_t)c.live, "retired",
+                  (json_int_t)c.retired, "filings", (json_int_t)fc.versions, "filed_late",
+                  (json_int_t)fc.filed_late, "current_late", (json_int_t)c.late_now);
     if (c.drafts)
         json_object_update_new(counts,
                                json_pack("{s:I, s:I, s:I, s:I}", "pending", (json_int_t)c.pending,

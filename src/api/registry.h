@@ -28,6 +28,12 @@ int reg_authorize_filing(struct app *app, const struct pol_principal *p, int64_t
 /* Unix ms of an RFC 3339 date-time (already format-checked: jv JV_FMT_DATETIME), or -1. */
 int64_t reg_parse_time(const char *s);
 
+/* Rules that need the settings or today's date (asset.h has the rest): an entry marked in place
+ * at enforcement cannot be introduced after it (rule "in_place"); a retirement cannot be dated
+ * in the future (rule "future"). Errors go under prefix; RK_OK or RK_EINVAL. */
+int reg_check_entry(const struct app *app, const json_t *canon, const char *prefix,
+                    struct jv_errors *errs);
+
 /* Today in Japan, "YYYY-MM-DD". */
 void reg_today(char out[11]);
 

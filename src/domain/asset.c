@@ -864,6 +864,13 @@ int asset_deadline(const struct asset_rules *rules, enum asset_filing_kind kind,
         const json_t *v = json_object_get(canon, key);
         if (!v || json_is_null(v)) return RK_ENOTFOUND;
         if (!json_is_string(v) || dl_parse(json_string_value(v), &event) != RK_OK) return RK_EINVAL;
+        /* Nothing was owed before the law took effect: an introduction, change or retirement
+         * dated earlier is part of the state in place at enforcement, due with it. */
+        if (rules->have_enforcement && dl_valid(&rules->enforcement) &&
+            dl_cmp(&event, &rules->enforcement) < 0) {
+            event = rules->enforcement;
+            months = rules->months_in_place;
+        }
     }
     struct dl_date d;
     int rc = dl_deadline_months(&event, months, fn, ctx, &d);

@@ -198,11 +198,13 @@ enum asset_filing_kind { ASSET_FILING_NEW = 0, ASSET_FILING_CHANGE, ASSET_FILING
 /*
  * The deadline of a filing of `kind` for canonical entry `canon`: NEW → in_place ? enforcement
  * + months_in_place : introduced_on + months_new; CHANGE → changed_on + months_change;
- * RETIRE → retired_on + months_change; each through dl_deadline_months with fn/ctx for
- * national holidays. RK_OK; RK_ENOTFOUND when the deadline cannot be computed (the date it
- * runs from is null, or the enforcement date is not set); RK_EINVAL on a bad date.
- * The event date used is written to *from when from is not NULL (on RK_OK only). An unknown
- * kind, or NULL rules / canon / out, is RK_EINVAL; so is a deadline past 9999-12-31.
+ * RETIRE → retired_on + months_change; but an event dated before the enforcement date (when
+ * set) runs from the enforcement date with months_in_place, as the state in place then. Each
+ * through dl_deadline_months with fn/ctx for national holidays. RK_OK; RK_ENOTFOUND when the
+ * deadline cannot be computed (the date it runs from is null, or the enforcement date is not set);
+ * RK_EINVAL on a bad date. The event date used is written to *from when from is not NULL (on RK_OK
+ * only). An unknown kind, or NULL rules / canon / out, is RK_EINVAL; so is a deadline past
+ * 9999-12-31.
  */
 int asset_deadline(const struct asset_rules *rules, enum asset_filing_kind kind,
                    const json_t *canon, dl_holiday_fn fn, void *ctx, struct dl_date *from,

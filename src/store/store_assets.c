@@ -415,8 +415,13 @@ int sq_job_delegation(struct sq_store *s, struct store_write *w)
     sqlite3_bind_int64(st, 2, w->audit.user_id);
     sqlite3_bind_int64(st, 3, store_now_ms());
     if ((rc = sq_step_done(st)) != RK_OK) return rc;
+    if (sqlite3_changes(c->db) == 0) {
+        /* Already revoked: the first revocation stands, with its own audit record. */
+        snprintf(w->conflict_field, sizeof w->conflict_field, "/revoked_at");
+        return RK_ECONFLICT;
+    }
     w->out_id = w->target_id;
-    return RK_OK; /* revoking a revoked delegation changes nothing and is not an error */
+    return RK_OK;
 }
 
 int sq_job_submission(struct sq_store *s, struct store_write *w)

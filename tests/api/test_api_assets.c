@@ -187,6 +187,14 @@ static void operator_files_multi_category_entry(void **st)
               &r);
     expect_problem(&r, 422, "/entry/products", "empty_entry");
     resp_free(&r);
+    /* In place at enforcement (2026-07-01) but introduced later: a contradiction. */
+    http_json(&S, "POST", "/api/v1/assets", TOTO_R,
+              "{\"entry\":{\"ref\":\"X1\",\"facility\":\"f\",\"categories\":[\"A\"],"
+              "\"in_place_at_enforcement\":true,\"introduced_on\":\"2026-08-01\","
+              "\"ip_ranges\":[\"192.0.2.0/24\"]}}",
+              &r);
+    expect_problem(&r, 422, "/entry/in_place_at_enforcement", "in_place");
+    resp_free(&r);
     http_json(&S, "POST", "/api/v1/assets", TOTO_R, "{\"entry\":{},\"extra\":1}", &r);
     expect_problem(&r, 422, "/extra", "unknown_field");
     resp_free(&r);
@@ -290,6 +298,9 @@ static void vendor_needs_delegation(void **st)
     assert_int_equal(r.status, 200);
     assert_false(json_is_true(json_object_get(r.json, "active")));
     resp_free(&r);
+    http_json(&S, "DELETE", path, WANGAN_A, NULL, &r);
+    expect_problem(&r, 409, "/revoked_at", "already_recorded");
+    resp_free(&r);
     http_json(&S, "POST", "/api/v1/assets", TSS, body, &r);
     expect_problem(&r, 403, NULL, NULL);
     resp_free(&r);
@@ -298,6 +309,28 @@ static void vendor_needs_delegation(void **st)
     assert_int_equal(r.status, 200);
     assert_true(json_is_true(json_object_get(r.json, "own_versions_only")));
     resp_free(&r);
+    /* The operator changes the entry afterwards; list filters must not let the former vendor
+     * probe the new state. */
+    char change[1024];
+    snprintf(change, sizeof change,
+             "{\"entry\":{\"ref\":\"W-SCADA-9\",\"facility\":\"湾岸瓦斯 製造所 制御系\","
+             "\"categories\":[\"E\",\"F\"],\"introduced_on\":\"2026-11-02\","
+             "\"changed_on\":\"2026-11-20\",\"products\":[{\"kind\":\"application\","
+             "\"name\":\"ZzSecretSwitch\",\"manufacturer\":\"Trihedral\"}]}}");
+    http_json(&S, "PATCH", path, WANGAN_A, change, &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    char q[160];
+    static const char *const probes[][2] = {
+        {"product=zzsecret", "0"}, {"category=F", "0"}, {"product=vtscada", "1"}};
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(q, sizeof q, "/api/v1/assets?org_id=%lld&%s", (long long)WANGAN, probes[k][0]);
+        http_json(&S, "GET", q, TSS, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_int_equal(json_array_size(json_object_get(r.json, "items")),
+                         strtoul(probes[k][1], NULL, 10));
+        resp_free(&r);
+    }
     json_int_t other = file_entry(WANGAN_A, WANGAN,
                                   "{\"ref\":\"W-AD-9\",\"facility\":\"f\",\"categories\":[\"B\"],"
                                   "\"introduced_on\":\"2026-11-02\",\"products\":[{\"kind\":"
@@ -346,6 +379,10 @@ static void exemption_change_retire_history(void **st)
     resp_free(&r);
     /* Retirement is a filing too. */
     char del[128];
+    snprintf(del, sizeof del, "%s?retired_on=2099-01-01", path);
+    http_json(&S, "DELETE", del, TOTO_R, NULL, &r);
+    expect_problem(&r, 400, "/query/retired_on", "future");
+    resp_free(&r);
     snprintf(del, sizeof del, "%s?retired_on=2026-11-20", path);
     http_json(&S, "DELETE", del, TOTO_R, NULL, &r);
     assert_int_equal(r.status, 200);
@@ -428,6 +465,17 @@ static void drafts_and_filing_status(void **st)
     }
     assert_true(overdue);
     assert_true(int_at(r.json, "counts", "overdue") >= 1);
+    json_int_t late = int_at(r.json, "counts", "filed_late"),
+               filings = int_at(r.json, "counts", "filings");
+    resp_free(&r);
+    /* The national centre's summary row says the same. */
+    http_json(&S, "GET", "/api/v1/filing-status", NC, NULL, &r);
+    json_array_foreach(json_object_get(r.json, "orgs"), i,
+                       it) if (json_integer_value(json_object_get(it, "org_id")) == TOTO)
+    {
+        assert_int_equal(int_at(it, "counts", "filed_late"), late);
+        assert_int_equal(int_at(it, "counts", "filings"), filings);
+    }
     resp_free(&r);
     /* The ministry sees the filed state, never the drafts. */
     char q[96];
@@ -475,6 +523,13 @@ static void drafts_and_filing_status(void **st)
     resp_free(&r);
     assert_int_equal(get_status(METI, path), 404);
     snprintf(file, sizeof file, "%s/file", path);
+    /* Writes answer 404 too: a 403 would tell the ministry that a draft exists. */
+    http_json(&S, "POST", file, METI, NULL, &r);
+    assert_int_equal(r.status, 404);
+    resp_free(&r);
+    http_json(&S, "DELETE", path, METI, NULL, &r);
+    assert_int_equal(r.status, 404);
+    resp_free(&r);
     http_json(&S, "POST", file, TOTO_R, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(str_at(r.json, "status"), "live");
@@ -638,6 +693,23 @@ static void inventory_dry_run_real_idempotent(void **st)
     assert_int_equal(r.status, 201);
     resp_free(&r);
     assert_int_equal(count_live(), 3); /* W-1, W-2, W-4 */
+    /* Keeping the retired row (with its retired_on) in later inventories files nothing. */
+    const char *inv3 =
+        "ref,facility,categories,introduced_on,changed_on,retired_on,ip_ranges,product_kind,"
+        "product_name,manufacturer,product_version\n"
+        "W-1,浄水場 監視制御,A;D,2026-09-01,2026-11-20,,198.51.100.0/28,os,FortiOS,Fortinet,7.2.9\n"
+        "W-2,浄水場 SCADA,E,2026-09-01,,,,application,VTScada,Trihedral,12.0\n"
+        "W-2,浄水場 SCADA,E,2026-09-01,,,,os,Windows,Microsoft,10\n"
+        "W-3,\"配水管理, 本社\",F,2026-09-15,,2026-11-25,,application,Backup & "
+        "Replication,Veeam,12\n"
+        "W-4,取水場 PLC,E,2026-11-01,,,,appliance,Vision PLC and HMI,Unitronics,\n";
+    upload("text/csv", inv3, false, &r);
+    assert_int_equal(r.status, 200);
+    assert_false(json_is_true(json_object_get(r.json, "filed")));
+    assert_int_equal(int_at(r.json, "summary", "added"), 0);
+    assert_int_equal(int_at(r.json, "summary", "unchanged"), 4);
+    resp_free(&r);
+    assert_int_equal(count_live(), 3);
 }
 
 static void inventory_atomic_rejection(void **st)
@@ -669,6 +741,19 @@ static void inventory_atomic_rejection(void **st)
     upload("text/plain", "x", false, &r);
     assert_int_equal(r.status, 415);
     resp_free(&r);
+    /* An empty inventory would retire everything: refused. */
+    upload("text/csv", CSV_HEAD, false, &r);
+    expect_problem(&r, 422, "/rows", "min_items");
+    resp_free(&r);
+    /* A computer that was never filed cannot arrive retired. */
+    upload("application/json",
+           "{\"entries\":[{\"ref\":\"NEVER\",\"facility\":\"f\",\"categories\":[\"E\"],"
+           "\"introduced_on\":\"2026-09-01\",\"retired_on\":\"2026-10-01\","
+           "\"products\":[{\"kind\":\"os\",\"name\":\"n\",\"manufacturer\":\"m\"}]}]}",
+           false, &r);
+    expect_problem(&r, 422, "/entries/0/retired_on", "not_allowed");
+    resp_free(&r);
+    assert_int_equal(count_live(), live);
 }
 
 static void inventory_20000_rows(void **st)

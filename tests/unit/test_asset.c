@@ -1190,13 +1190,16 @@ static void deadlines(void **state)
                                 .have_enforcement = true,
                                 .enforcement = {2026, 11, 2},
                                 .due_window_days = 30};
+    /* The period vectors below are dated after this earlier enforcement date. */
+    struct asset_rules early = rules;
+    early.enforcement = (struct dl_date){2025, 1, 6};
     struct dl_date from, out, end;
     int calls = 0;
 
     /* New, 2026-05-31 + 4 months: the period starts 06-01 and ends 09-30, a Wednesday and
      * no holiday, so that is the deadline. */
     json_t *c = canon_variant("{}");
-    assert_int_equal(asset_deadline(&rules, ASSET_FILING_NEW, c, holiday, &calls, &from, &out),
+    assert_int_equal(asset_deadline(&early, ASSET_FILING_NEW, c, holiday, &calls, &from, &out),
                      RK_OK);
     assert_date(&from, "2026-05-31");
     assert_date(&out, "2026-09-30");
@@ -1209,14 +1212,14 @@ static void deadlines(void **state)
     /* New, 2026-07-21: ends Saturday 11-21; Sunday, then Labour Thanksgiving Day on Monday
      * 11-23 (only the holiday callback knows), so Tuesday 11-24. */
     c = canon_variant("{\"introduced_on\":\"2026-07-21\"}");
-    assert_int_equal(asset_deadline(&rules, ASSET_FILING_NEW, c, holiday, NULL, NULL, &out), RK_OK);
+    assert_int_equal(asset_deadline(&early, ASSET_FILING_NEW, c, holiday, NULL, NULL, &out), RK_OK);
     assert_date(&out, "2026-11-24");
-    assert_int_equal(asset_deadline(&rules, ASSET_FILING_NEW, c, NULL, NULL, NULL, &out), RK_OK);
+    assert_int_equal(asset_deadline(&early, ASSET_FILING_NEW, c, NULL, NULL, NULL, &out), RK_OK);
     assert_date(&out, "2026-11-23");
     /* Change and retirement not filed: nothing to count from. */
-    assert_int_equal(asset_deadline(&rules, ASSET_FILING_CHANGE, c, holiday, NULL, NULL, &out),
+    assert_int_equal(asset_deadline(&early, ASSET_FILING_CHANGE, c, holiday, NULL, NULL, &out),
                      RK_ENOTFOUND);
-    assert_int_equal(asset_deadline(&rules, ASSET_FILING_RETIRE, c, holiday, NULL, NULL, &out),
+    assert_int_equal(asset_deadline(&early, ASSET_FILING_RETIRE, c, holiday, NULL, NULL, &out),
                      RK_ENOTFOUND);
     json_decref(c);
 
@@ -1244,14 +1247,33 @@ static void deadlines(void **state)
      * so Monday 2027-01-04. Retirement on 2026-10-31: there is no 31 February, so the period
      * ends with February (Sunday 2027-02-28): Monday 03-01. */
     c = canon_variant("{\"changed_on\":\"2026-08-29\",\"retired_on\":\"2026-10-31\"}");
-    assert_int_equal(asset_deadline(&rules, ASSET_FILING_CHANGE, c, holiday, NULL, &from, &out),
+    assert_int_equal(asset_deadline(&early, ASSET_FILING_CHANGE, c, holiday, NULL, &from, &out),
                      RK_OK);
     assert_date(&from, "2026-08-29");
     assert_date(&out, "2027-01-04");
-    assert_int_equal(asset_deadline(&rules, ASSET_FILING_RETIRE, c, holiday, NULL, &from, &out),
+    assert_int_equal(asset_deadline(&early, ASSET_FILING_RETIRE, c, holiday, NULL, &from, &out),
                      RK_OK);
     assert_date(&from, "2026-10-31");
     assert_date(&out, "2027-03-01");
+    json_decref(c);
+
+    /* Before the law took effect nothing was owed: an entry introduced (or changed) before
+     * the enforcement date is due with the state in place then, 6 months from enforcement. */
+    c = canon_variant("{\"introduced_on\":\"2026-05-31\",\"changed_on\":\"2026-10-01\"}");
+    assert_int_equal(asset_deadline(&rules, ASSET_FILING_NEW, c, holiday, NULL, &from, &out),
+                     RK_OK);
+    assert_date(&from, "2026-11-02");
+    assert_date(&out, "2027-05-06");
+    assert_int_equal(asset_deadline(&rules, ASSET_FILING_CHANGE, c, holiday, NULL, &from, &out),
+                     RK_OK);
+    assert_date(&from, "2026-11-02");
+    /* On the enforcement date itself the ordinary 4 months apply. */
+    json_decref(c);
+    c = canon_variant("{\"introduced_on\":\"2026-11-02\"}");
+    assert_int_equal(asset_deadline(&rules, ASSET_FILING_NEW, c, holiday, NULL, &from, &out),
+                     RK_OK);
+    assert_date(&from, "2026-11-02");
+    assert_date(&out, "2027-03-02");
     json_decref(c);
 
     /* Bad input. */
