@@ -13,6 +13,7 @@
 struct single {
     struct asset_filing filing;
     struct asset_op op;
+    bool discards_draft; /* filing over a pending draft prepared against the older version */
     json_t *canon, *old;
     char *dump, *changes;
     char action[32];
@@ -29,7 +30,9 @@ static void single_free(void *p)
     free(s);
 }
 
-static void answer_asset(struct req *r, unsigned status, int64_t id)
+/* discarded: the filing replaced a pending draft, which no longer applies (said in the answer
+ * as "discarded_draft": true). */
+static void answer_asset(struct req *r, unsigned status, int64_t id, bool discarded)
 {
     struct asset_rec a;
     struct reg_owner owner;
@@ -41,6 +44,7 @@ static void answer_asset(struct req *r, unsigned status, int64_t id)
         http_problem_rc(r, rc == RK_OK ? RK_EIO : rc, NULL);
         return;
     }
+    if (discarded) json_object_set_new(v, "discarded_draft", json_true());
     http_reply_json(r, status, v);
     char loc[64];
     snprintf(loc, sizeof loc, "/api/v1/assets/%lld", (long long)id);
@@ -59,7 +63,7 @@ static void filing_finish(struct req *r, unsigned status)
         http_problem_rc(r, r->w->rc, r->w);
         return;
     }
-    answer_asset(r, status, s->op.asset_id);
+    answer_asset(r, status, s->op.asset_id, s->discards_draft);
 }
 
 static void deny_filing(struct req *r, int rc)
@@ -302,6 +306,7 @@ void h_assets_change(struct req *r)
     }
     s->op.asset_id = a.id;
     s->op.expect_head = a.head_version;
+    s->discards_draft = !draft && a.draft_kind[0];
     enum asset_op_kind kind;
     if (a.head_version == 0) {
         kind = ASSET_OP_NEW; /* still a draft of a new entry */
@@ -385,6 +390,7 @@ void h_assets_retire(struct req *r)
     json_object_set_new(s->canon, "retired_on", json_string(date));
     s->op.asset_id = a.id;
     s->op.expect_head = a.head_version;
+    s->discards_draft = a.draft_kind[0] != 0;
     prepare_and_submit(r, s, &owner, ASSET_OP_RETIRE, false);
 out:
     store_asset_rec_free(&a);
@@ -422,6 +428,7 @@ void h_assets_file(struct req *r)
     }
     s->op.asset_id = a.id;
     s->op.expect_head = a.head_version;
+    s->op.expect_draft_ms = a.draft_ms;
     enum asset_op_kind kind = strcmp(a.draft_kind, "new") == 0      ? ASSET_OP_NEW
                               : strcmp(a.draft_kind, "change") == 0 ? ASSET_OP_CHANGE
                                                                     : ASSET_OP_RETIRE;

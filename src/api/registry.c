@@ -368,8 +368,8 @@ static bool current_cb(const struct asset_rec *a, void *ctx)
         if (json_object_set_new(c->retired, a->ref, json_true()) != 0) c->rc = RK_ENOMEM;
         return c->rc == RK_OK;
     }
-    json_t *row = json_pack("[I, I, s?]", (json_int_t)a->id, (json_int_t)a->head_version,
-                            a->head_version ? a->body : NULL);
+    json_t *row = json_pack("[I, I, s?, b]", (json_int_t)a->id, (json_int_t)a->head_version,
+                            a->head_version ? a->body : NULL, a->draft_kind[0] != 0);
     if (!row || json_object_set_new(c->byref, a->ref, row) != 0) {
         c->rc = RK_ENOMEM;
         return false;
@@ -478,17 +478,21 @@ int reg_plan_inventory(struct app *app, const struct reg_owner *owner, const cha
     pl->entries = json_array();
     pl->olds = json_array();
     pl->report = json_object();
-    json_t *added = json_array(), *changed = json_array(), *retired = json_array();
-    if (!cur.byref || !pl->entries || !pl->olds || !pl->report || !added || !changed || !retired) {
+    json_t *added = json_array(), *changed = json_array(), *retired = json_array(),
+           *discarded = json_array();
+    if (!cur.byref || !pl->entries || !pl->olds || !pl->report || !added || !changed || !retired ||
+        !discarded) {
         json_decref(added);
         json_decref(changed);
         json_decref(retired);
+        json_decref(discarded);
         rc = RK_ENOMEM;
         goto out;
     }
     json_object_set_new(pl->report, "added", added);
     json_object_set_new(pl->report, "changed", changed);
     json_object_set_new(pl->report, "retired", retired);
+    json_object_set_new(pl->report, "discarded_drafts", discarded);
     if (!cur.retired) {
         rc = RK_ENOMEM;
         goto out;
@@ -566,6 +570,9 @@ int reg_plan_inventory(struct app *app, const struct reg_owner *owner, const cha
             json_array_append_new(
                 retire ? retired : changed,
                 json_pack("{s:I, s:s, s:o}", "asset_id", id, "ref", ref, "changes", diff));
+            /* A draft prepared against the version this replaces would no longer apply. */
+            if (json_is_true(json_array_get(row, 3)))
+                json_array_append_new(discarded, json_string(ref));
         }
         if ((rc = add_op(pl, &cap, &op)) != RK_OK) goto out;
         json_object_del(cur.byref, ref);
@@ -579,6 +586,8 @@ int reg_plan_inventory(struct app *app, const struct reg_owner *owner, const cha
     {
         json_int_t head = json_integer_value(json_array_get(row, 1));
         if (head == 0) continue; /* a draft was never filed: nothing to retire */
+        if (json_is_true(json_array_get(row, 3)))
+            json_array_append_new(discarded, json_string(ref));
         json_t *old = load_body(json_string_value(json_array_get(row, 2)));
         json_t *gone = old ? json_deep_copy(old) : NULL;
         if (!gone) {

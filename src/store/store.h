@@ -183,11 +183,12 @@ struct asset_op {
     int64_t asset_id;    /* CHANGE/RETIRE (and NEW filing an existing draft); 0: a new row */
     int64_t expect_head; /* the head_version the diff was computed against (conflict check) */
     const char *ref;
-    const json_t *canon; /* canonical entry (asset.h): products are read from it */
-    const char *body;    /* its canonical dump */
-    const char *changes; /* field-level diff from the head version, JSON array text */
-    unsigned categories; /* bit 0 = A */
-    char deadline[11];   /* "" when it cannot be computed */
+    const json_t *canon;     /* canonical entry (asset.h): products are read from it */
+    const char *body;        /* its canonical dump */
+    const char *changes;     /* field-level diff from the head version, JSON array text */
+    unsigned categories;     /* bit 0 = A */
+    char deadline[11];       /* "" when it cannot be computed */
+    int64_t expect_draft_ms; /* filing a draft: the draft_ms read (an edit since: conflict) */
 };
 
 /* A filing: ops filed as one submission, or (draft) recorded as pending drafts without one. */

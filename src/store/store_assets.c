@@ -71,11 +71,13 @@ static const char *const a_sql[A__COUNT] = {
     [A_ASSET_FILE_DRAFT_NEW] =
         "UPDATE assets SET head_version = 1, categories = ?3, draft_kind = NULL, "
         "draft_body = NULL, draft_deadline = NULL, draft_ms = 0, draft_by_org = 0 "
-        "WHERE id = ?1 AND org_id = ?2 AND head_version = 0 AND live = 1",
+        "WHERE id = ?1 AND org_id = ?2 AND head_version = 0 AND live = 1 "
+        "AND (?4 = 0 OR draft_ms = ?4)",
     [A_ASSET_ADVANCE] =
         "UPDATE assets SET head_version = head_version + 1, categories = ?4, live = ?5, "
         "draft_kind = NULL, draft_body = NULL, draft_deadline = NULL, draft_ms = 0, "
-        "draft_by_org = 0 WHERE id = ?1 AND org_id = ?2 AND head_version = ?3 AND live = 1",
+        "draft_by_org = 0 WHERE id = ?1 AND org_id = ?2 AND head_version = ?3 AND live = 1 "
+        "AND (?6 = 0 OR draft_ms = ?6)",
     [A_ASSET_DRAFT_INSERT] = "INSERT INTO assets (org_id, ref, created_ms, head_version, live, "
                              "draft_kind, draft_body, draft_deadline, draft_ms, draft_by_org) "
                              "VALUES (?1, ?2, ?3, 0, 1, 'new', ?4, NULLIF(?5, ''), ?3, ?6)",
@@ -253,6 +255,7 @@ static int file_op(struct sq_store *s, struct asset_filing *f, struct asset_op *
         sqlite3_bind_int64(st, 1, op->asset_id);
         sqlite3_bind_int64(st, 2, f->org_id);
         sqlite3_bind_int(st, 3, (int)op->categories);
+        sqlite3_bind_int64(st, 4, op->expect_draft_ms);
         if ((rc = sq_step_done(st)) != RK_OK) goto conflict;
         if (sqlite3_changes(c->db) == 0) goto stale;
         version = 1;
@@ -263,6 +266,7 @@ static int file_op(struct sq_store *s, struct asset_filing *f, struct asset_op *
         sqlite3_bind_int64(st, 3, op->expect_head);
         sqlite3_bind_int(st, 4, (int)op->categories);
         sqlite3_bind_int(st, 5, op->kind == ASSET_OP_RETIRE ? 0 : 1);
+        sqlite3_bind_int64(st, 6, op->expect_draft_ms);
         if ((rc = sq_step_done(st)) != RK_OK) goto conflict;
         if (sqlite3_changes(c->db) == 0) goto stale;
         version = op->expect_head + 1;

@@ -368,8 +368,18 @@ static void exemption_change_retire_history(void **st)
              "\"changed_on\":\"2026-11-10\",\"ip_ranges\":[\"203.0.113.0/28\",\"2001:db8::/48\"],"
              "\"products\":[{\"kind\":\"os\",\"name\":\"FortiOS\",\"manufacturer\":\"Fortinet\","
              "\"version\":\"7.4.4\"}]}}");
+    /* A pending draft prepared against version 1 is discarded by filing version 2, and the
+     * answer says so. */
+    char draft_body[2100];
+    snprintf(draft_body, sizeof draft_body, "{\"draft\":true,%s", body + 1);
+    http_json(&S, "PATCH", path, TOTO_R, draft_body, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(str_at(r.json, "draft/kind"), "change");
+    resp_free(&r);
     http_json(&S, "PATCH", path, TOTO_R, body, &r);
     assert_int_equal(r.status, 200);
+    assert_true(json_is_true(json_object_get(r.json, "discarded_draft")));
+    assert_true(json_is_null(json_object_get(r.json, "draft")));
     assert_int_equal(int_at(r.json, "version", NULL), 2);
     assert_string_equal(str_at(r.json, "filing/kind"), "change");
     assert_string_equal(str_at(r.json, "filing/deadline"), "2027-03-10");

@@ -268,6 +268,27 @@ static void asset_filing_atomic_append_only(void **st)
     struct store_write w3 = {.op = STORE_W_ASSET_FILE, .filing = &f2};
     assert_int_equal(store_write_sync(s, &w3), RK_ECONFLICT);
     assert_string_equal(w3.conflict_field, "/version");
+    /* Filing a draft checks that the draft is still the one that was read. */
+    struct asset_op d = {.kind = ASSET_OP_NEW, .ref = "R-2", .canon = canon, .body = "{}"};
+    struct asset_filing fd = {.org_id = o.out_id,
+                              .filed_by_user = 1,
+                              .filed_by_org = o.out_id,
+                              .draft = true,
+                              .ops = &d,
+                              .nops = 1};
+    struct store_write w4 = {.op = STORE_W_ASSET_FILE, .filing = &fd};
+    assert_int_equal(store_write_sync(s, &w4), RK_OK);
+    struct asset_rec ar;
+    assert_int_equal(s->ops->asset_get(s, d.asset_id, &ar), RK_OK);
+    assert_true(ar.draft_ms > 0);
+    d.expect_draft_ms = ar.draft_ms + 1; /* someone edited it since */
+    fd.draft = false;
+    struct store_write w5 = {.op = STORE_W_ASSET_FILE, .filing = &fd};
+    assert_int_equal(store_write_sync(s, &w5), RK_ECONFLICT);
+    d.expect_draft_ms = ar.draft_ms;
+    struct store_write w6 = {.op = STORE_W_ASSET_FILE, .filing = &fd};
+    assert_int_equal(store_write_sync(s, &w6), RK_OK);
+    store_asset_rec_free(&ar);
     s->ops->close(s);
     /* The append-only triggers hold against direct SQL. */
     sqlite3 *db;
