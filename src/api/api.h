@@ -53,6 +53,9 @@ void h_submissions_get(struct req *r);
 void h_submissions_receive(struct req *r);
 void h_submissions_forward(struct req *r);
 void h_filing_status(struct req *r);
+/* incident report forms (h_forms.c) */
+void h_forms_list(struct req *r);
+void h_forms_get(struct req *r);
 
 /* Views: new JSON objects (caller owns). Fields the principal may not see are left out. */
 json_t *view_org(const struct app *app, const struct pol_principal *p, const struct org_rec *o);

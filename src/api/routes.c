@@ -223,5 +223,7 @@ const struct route http_routes[] = {
     {"GET", "/api/v1/delegations/{id}", h_delegations_get, 0, ANY, NULL, NULL},
     {"DELETE", "/api/v1/delegations/{id}", h_delegations_revoke, 0, ADMINS, NULL, NULL},
     {"GET", "/api/v1/filing-status", h_filing_status, 0, ANY, NULL, q_org},
+    {"GET", "/api/v1/forms", h_forms_list, 0, ANY, NULL, NULL},
+    {"GET", "/api/v1/forms/{name}", h_forms_get, 0, ANY, NULL, NULL},
 };
 const size_t http_nroutes = RK_ARRAY_LEN(http_routes);

@@ -69,8 +69,13 @@ int app_open(struct app *app, const struct app_paths *paths)
         return rc;
     }
     rc = filing_rules_load(paths->data_dir, paths->enforcement_date, &app->rules, err, sizeof err);
-    if (rc != RK_OK) {
+    if (rc == RK_OK) {
+        rc = forms_load(paths->data_dir, app->rd, &app->forms, err, sizeof err);
+        if (rc != RK_OK) fprintf(stderr, "renkei: report forms: %s\n", err);
+    } else {
         fprintf(stderr, "renkei: filing rules: %s\n", err);
+    }
+    if (rc != RK_OK) {
         refdata_free(app->rd);
         app->rd = NULL;
         return rc;
@@ -89,6 +94,8 @@ int app_open(struct app *app, const struct app_paths *paths)
         fprintf(stderr, "renkei: store: %s\n", err);
         refdata_free(app->rd);
         app->rd = NULL;
+        forms_free(app->forms);
+        app->forms = NULL;
         return rc;
     }
     return RK_OK;
@@ -98,6 +105,8 @@ void app_close(struct app *app)
 {
     if (app->store) app->store->ops->close(app->store);
     refdata_free(app->rd);
+    forms_free(app->forms);
+    app->forms = NULL;
     json_decref(app->openapi);
     metrics_free(app->metrics);
     auth_throttle_free(app->throttle);

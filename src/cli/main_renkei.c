@@ -13,6 +13,7 @@
 #include "auth/auth.h"
 #include "cli/app.h"
 #include "cli/cli_assets.h"
+#include "cli/cli_report.h"
 
 static void usage(FILE *f)
 {
@@ -37,7 +38,10 @@ static void usage(FILE *f)
                "                                     docs/inventory-format.md) as NAME\n"
                "  assets status [--org ID] [--user NAME]\n"
                "                                     filing status (JSON), as NAME or as the\n"
-               "                                     national centre\n\n"
+               "                                     national centre\n"
+               "  report validate FILE.json          check an incident report offline with the\n"
+               "                                     API's forms and rules ('-' = stdin); prints\n"
+               "                                     the normalised report, errors to stderr\n\n"
                "Global options also: --enforcement-date YYYY-MM-DD.\n"
                "Environment: RENKEI_DB, RENKEI_DATA, RENKEI_MIGRATIONS,\n"
                "RENKEI_ENFORCEMENT_DATE (as the options).\n"
@@ -420,6 +424,8 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "assets") == 0) {
         http_config_defaults(&app.cfg);
         rc = cli_assets_main(&app, argc - i - 1, argv + i + 1);
+    } else if (strcmp(cmd, "report") == 0) {
+        rc = cli_report_main(&app, argc - i - 1, argv + i + 1);
     }
     if (rc == EXIT_USAGE) usage(stderr);
     app_close(&app);

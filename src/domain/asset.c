@@ -24,7 +24,6 @@
  */
 #include "domain/asset.h"
 
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,15 +31,15 @@
 
 #include "core/rk.h"
 #include "domain/cpe.h"
+#include "domain/ipaddr.h"
 #include "domain/purl.h"
 
 #define ASSET_REF_MAX 64
 #define ASSET_TEXT_MAX 200
 #define ASSET_NOTE_MAX 2000
 #define ASSET_VERSION_MAX 100
-/* Longest IPv6 text ("ffff:…:255.255.255.255", 45) plus "/128", with a little room; anything
- * longer cannot be a CIDR. */
-#define ASSET_CIDR_MAX 64
+/* Longer text cannot be a CIDR (ipaddr.h). */
+#define ASSET_CIDR_MAX IP_TEXT_MAX
 #define ASSET_NCATEGORIES 6
 
 /* ---- schema ----------------------------------------------------------------------------- */
@@ -249,69 +248,6 @@ static void check_dates(struct canon_ctx *c, const json_t *e)
 
 /* ---- IP ranges -------------------------------------------------------------------------- */
 
-/*
- * Canonical CIDR text of s into out (cap ≥ ASSET_CIDR_MAX + 8), or false with a message in
- * why. inet_pton does the address syntax (no leading zeros in IPv4, no zone ids) and
- * inet_ntop writes RFC 5952 text for IPv6 on glibc; both are pure.
- */
-static bool cidr_canon(const char *s, size_t len, char *out, size_t cap, char *why, size_t wcap)
-{
-    char addr[ASSET_CIDR_MAX + 1];
-    unsigned char bytes[16];
-    if (len > ASSET_CIDR_MAX || memchr(s, '\0', len)) {
-        snprintf(why, wcap, "is not an IP network");
-        return false;
-    }
-    memcpy(addr, s, len);
-    addr[len] = '\0';
-    char *slash = strrchr(addr, '/');
-    if (slash) *slash = '\0';
-    int af = strchr(addr, ':') ? AF_INET6 : AF_INET;
-    unsigned bits = af == AF_INET6 ? 128 : 32;
-    if (inet_pton(af, addr, bytes) != 1) {
-        snprintf(why, wcap,
-                 "is not an IPv4 or IPv6 network such as 203.0.113.0/24 or 2001:db8::/48");
-        return false;
-    }
-    unsigned prefix = bits;
-    if (slash) {
-        const char *p = slash + 1;
-        size_t n = strlen(p);
-        bool ok = n >= 1 && n <= 3;
-        prefix = 0;
-        for (size_t i = 0; ok && i < n; i++) {
-            ok = p[i] >= '0' && p[i] <= '9';
-            prefix = prefix * 10 + (unsigned)(p[i] - '0');
-        }
-        if (!ok || prefix > bits) {
-            snprintf(why, wcap, "has a prefix length that is not a number from 0 to %u", bits);
-            return false;
-        }
-    }
-    /* Host bits: every bit after the prefix must be zero, or the text names a host inside a
-     * network rather than the network; say which network was probably meant. */
-    bool host_bits = false;
-    for (unsigned i = prefix; i < bits; i++) {
-        unsigned char m = (unsigned char)(0x80u >> (i % 8));
-        if (bytes[i / 8] & m) {
-            host_bits = true;
-            bytes[i / 8] &= (unsigned char)~m;
-        }
-    }
-    char text[INET6_ADDRSTRLEN];
-    if (!inet_ntop(af, bytes, text, sizeof text)) {
-        snprintf(why, wcap, "is not an IP network");
-        return false;
-    }
-    if (host_bits) {
-        snprintf(why, wcap, "has host bits set after the /%u prefix: the network is %s/%u", prefix,
-                 text, prefix);
-        return false;
-    }
-    snprintf(out, cap, "%s/%u", text, prefix);
-    return true;
-}
-
 static int cmp_range(const void *a, const void *b)
 {
     const struct range *x = a, *y = b;
@@ -333,8 +269,8 @@ static int canon_ranges(struct canon_ctx *c, const json_t *e, json_t *out)
         snprintf(ptr, sizeof ptr, "/ip_ranges/%zu", i);
         if (!json_is_string(v) || has_error_at(&c->errs, ptr)) continue;
         struct range *r = &c->ranges[kept];
-        if (!cidr_canon(json_string_value(v), json_string_length(v), r->text, sizeof r->text, why,
-                        sizeof why)) {
+        if (ip_cidr_canon(json_string_value(v), json_string_length(v), IP_CIDR_BARE_HOST, r->text,
+                          sizeof r->text, why, sizeof why) != RK_OK) {
             rule_error(c, ptr, "cidr", "%s", why);
             continue;
         }

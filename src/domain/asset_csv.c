@@ -28,6 +28,7 @@
 
 #include "core/ascii.h"
 #include "core/rk.h"
+#include "core/utf8.h"
 
 /* Fields kept per CSV record. A header with more fields necessarily repeats a column or has
  * unknown ones (there are 18), and a data row with more is an error either way. */
@@ -49,30 +50,10 @@ static size_t utf8_bad_offset(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        unsigned char c = s[i];
-        if (c >= 0x01 && c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        } else {
-            return i; /* NUL, a stray continuation byte, or a lead byte UTF-8 never uses */
-        }
-        if (len - i - 1 < k || s[i + 1] < lo || s[i + 1] > hi) return i;
-        for (size_t j = 2; j <= k; j++)
-            if ((s[i + j] & 0xC0) != 0x80) return i;
-        i += k + 1;
+        unsigned long cp;
+        size_t k = rk_utf8_next(s, len, i, &cp);
+        if (k == 0 || cp == 0) return i; /* invalid UTF-8, or a NUL */
+        i += k;
     }
     return len;
 }

@@ -23,6 +23,7 @@
 
 #include "core/ascii.h"
 #include "core/rk.h"
+#include "core/utf8.h"
 
 /* Schema tables may legitimately refer to themselves (a tree of replies, say); this bounds
  * the recursion even then. jv_scan() normally keeps documents far shallower. */
@@ -420,34 +421,10 @@ static bool utf8_count(const char *str, size_t len, size_t *count)
     const unsigned char *s = (const unsigned char *)str;
     size_t n = 0;
     for (size_t i = 0; i < len; n++) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-            else if (c == 0xED)
-                hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            else if (c == 0xF4)
-                hi = 0x8F;
-        } else {
-            return false;
-        }
-        if (len - i - 1 < k || s[i + 1] < lo || s[i + 1] > hi) return false;
-        for (size_t j = 2; j <= k; j++)
-            if (!is_cont(s[i + j])) return false;
-        i += k + 1;
+        unsigned long cp;
+        size_t k = rk_utf8_next(s, len, i, &cp);
+        if (k == 0) return false;
+        i += k;
     }
     *count = n;
     return true;

@@ -22,6 +22,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "core/forms.h"
 #include "core/refdata.h"
 #include "domain/asset.h"
 #include "domain/jv.h"
@@ -60,6 +61,7 @@ struct app {
     struct refdata *rd;
     struct http_config cfg;
     struct asset_rules rules; /* asset-filing periods and enforcement date */
+    struct forms *forms;      /* incident report forms and ATT&CK techniques */
     json_t *openapi;          /* the OpenAPI document served at /api/openapi.json */
     struct metrics *metrics;
     struct auth_throttle *throttle;   /* login attempts per client address */
@@ -83,7 +85,8 @@ typedef void (*http_handler)(struct req *r);
 
 struct route {
     const char *method;
-    const char *pattern; /* segments; "{id}" captures a positive integer */
+    const char *pattern; /* segments; "{id}" captures a positive integer; "{name}" matches a
+                            machine name [a-z][a-z0-9_]{0,31} (last segment, not captured) */
     http_handler handler;
     unsigned flags;
     unsigned roles; /* any of these roles is required; 0 = any authenticated principal */

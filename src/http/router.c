@@ -23,6 +23,14 @@ bool http_route_match(const char *pattern, const char *path, int64_t *params)
                 v = v * 10 + (path[i] - '0');
             }
             params[np++] = v;
+        } else if (pl == 6 && memcmp(pattern, "{name}", 6) == 0) {
+            /* A machine name ([a-z][a-z0-9_]{0,31}); not captured: the handler reads the
+             * segment from the path (it is the last one wherever it is used). */
+            if (sl == 0 || sl > 32 || path[0] < 'a' || path[0] > 'z') return false;
+            for (size_t i = 1; i < sl; i++)
+                if (!((path[i] >= 'a' && path[i] <= 'z') || (path[i] >= '0' && path[i] <= '9') ||
+                      path[i] == '_'))
+                    return false;
         } else if (pl != sl || memcmp(pattern, path, pl) != 0) {
             return false;
         }

@@ -1,0 +1,226 @@
+/*
+ * forms.c — loading the report forms and the ATT&CK technique list (see forms.h).
+ */
+#include "core/forms.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rk.h"
+#include "domain/policy.h"
+
+#define FORMS_MAX 32 /* form files in data/forms */
+
+static bool technique_ok(void *ctx, const char *id)
+{
+    const json_t *t = json_object_get(ctx, id);
+    return t && !json_is_true(json_object_get(t, "revoked")) &&
+           !json_is_true(json_object_get(t, "deprecated"));
+}
+
+static int load_techniques(const char *dir, json_t **out, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/attack_techniques.json", dir);
+    json_error_t je;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!doc) {
+        snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+        return RK_EIO;
+    }
+    json_t *byid = json_object();
+    int rc = byid ? RK_OK : RK_ENOMEM;
+    size_t i;
+    json_t *t;
+    json_array_foreach (json_object_get(doc, "techniques"), i, t) {
+        const char *id = json_string_value(json_object_get(t, "id"));
+        if (rc != RK_OK) break;
+        if (!id || !json_is_string(json_object_get(t, "name"))) {
+            snprintf(err, errlen, "%s: /techniques/%zu: id and name are required", path, i);
+            rc = RK_EINVAL;
+            break;
+        }
+        json_t *v = json_deep_copy(t);
+        if (!v) {
+            rc = RK_ENOMEM;
+            break;
+        }
+        json_object_del(v, "id");
+        if (json_object_set_new(byid, id, v) != 0) rc = RK_ENOMEM;
+    }
+    if (rc == RK_OK && json_object_size(byid) == 0) {
+        snprintf(err, errlen, "%s: no techniques", path);
+        rc = RK_EINVAL;
+    }
+    json_decref(doc);
+    if (rc != RK_OK) {
+        json_decref(byid);
+        return rc;
+    }
+    *out = byid;
+    return RK_OK;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the .json files in dir/forms, sorted (so the API lists them in a stable order). */
+static int form_files(const char *dir, char **names, size_t *n, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/forms", dir);
+    DIR *d = opendir(path);
+    if (!d) {
+        snprintf(err, errlen, "%s: cannot open", path);
+        return RK_EIO;
+    }
+    struct dirent *e;
+    *n = 0;
+    int rc = RK_OK;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0) continue;
+        if (*n == FORMS_MAX) {
+            snprintf(err, errlen, "%s: more than %d forms", path, FORMS_MAX);
+            rc = RK_ELIMIT;
+            break;
+        }
+        if (!(names[*n] = strndup(e->d_name, len - 5))) {
+            rc = RK_ENOMEM;
+            break;
+        }
+        (*n)++;
+    }
+    closedir(d);
+    qsort(names, *n, sizeof *names, cmp_name);
+    return rc;
+}
+
+void forms_free(struct forms *f)
+{
+    if (!f) return;
+    json_decref(f->byname);
+    json_decref(f->summaries);
+    json_decref(f->techniques);
+    json_decref(f->sectors);
+    free(f);
+}
+
+int forms_load(const char *dir, const struct refdata *rd, struct forms **out, char *err,
+               size_t errlen)
+{
+    char *names[FORMS_MAX] = {0};
+    size_t n = 0;
+    struct forms *f = calloc(1, sizeof *f);
+    int rc = RK_ENOMEM;
+    if (!f || !(f->byname = json_object()) || !(f->summaries = json_array()) ||
+        !(f->sectors = json_array()))
+        goto fail;
+    for (size_t i = 0; i < rd->nsectors; i++)
+        if (json_array_append_new(f->sectors, json_string(rd->sectors[i].code)) != 0) goto fail;
+    if ((rc = load_techniques(dir, &f->techniques, err, errlen)) != RK_OK) goto fail;
+    f->refs = (struct rf_refs){
+        .sector_codes = f->sectors, .technique_ok = technique_ok, .technique_ctx = f->techniques};
+    if ((rc = form_files(dir, names, &n, err, errlen)) != RK_OK) goto fail;
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/forms/%s.json", dir, names[i]);
+        json_error_t je;
+        json_t *form = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+        if (!form) {
+            snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+            rc = RK_EINVAL;
+            goto fail;
+        }
+        struct jv_errors errs = {0};
+        const char *name = json_string_value(json_object_get(form, "name"));
+        if (rf_check_definition(form, &f->refs, &errs) != RK_OK || !name ||
+            strcmp(name, names[i]) != 0) {
+            snprintf(err, errlen, "%s: %s: %s", path, errs.n ? errs.e[0].pointer : "/name",
+                     errs.n ? errs.e[0].message : "must equal the file name");
+            json_decref(form);
+            rc = RK_EINVAL;
+            goto fail;
+        }
+        json_t *sum = json_pack("{s:s, s:O, s:O, s:O, s:O}", "name", name, "title_ja",
+                                json_object_get(form, "title_ja"), "title_en",
+                                json_object_get(form, "title_en"), "version",
+                                json_object_get(form, "version"), "source",
+                                json_object_get(form, "source"));
+        if (!sum || json_array_append_new(f->summaries, sum) != 0 ||
+            json_object_set_new(f->byname, name, form) != 0) {
+            rc = RK_ENOMEM;
+            goto fail;
+        }
+    }
+    if (n == 0) {
+        snprintf(err, errlen, "%s/forms: no form definitions", dir);
+        rc = RK_EINVAL;
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    *out = f;
+    return RK_OK;
+fail:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    forms_free(f);
+    if (rc == RK_ENOMEM && err && errlen) snprintf(err, errlen, "out of memory");
+    return rc;
+}
+
+const json_t *forms_get(const struct forms *f, const char *name)
+{
+    return name ? json_object_get(f->byname, name) : NULL;
+}
+
+/* values_from → values, for one field and (rows) its columns. */
+static int resolve_field(const struct refdata *rd, json_t *field)
+{
+    const char *from = json_string_value(json_object_get(field, "values_from"));
+    if (from) {
+        json_t *vals = json_array();
+        if (!vals) return RK_ENOMEM;
+        if (strcmp(from, "sectors") == 0) {
+            for (size_t i = 0; i < rd->nsectors; i++)
+                json_array_append_new(vals, json_pack("{s:s, s:s, s:s}", "code",
+                                                      rd->sectors[i].code, "ja",
+                                                      rd->sectors[i].name_ja, "en",
+                                                      rd->sectors[i].name_en));
+        } else if (strcmp(from, "tlp") == 0) {
+            /* Printed from RED down to CLEAR (seed 004 表5). */
+            for (int t = POL_TLP_RED; t >= POL_TLP_CLEAR; t--)
+                json_array_append_new(vals, json_pack("{s:s, s:s, s:s}", "code",
+                                                      policy_tlp_name((enum pol_tlp)t), "ja",
+                                                      policy_tlp_name_ja((enum pol_tlp)t), "en",
+                                                      policy_tlp_name((enum pol_tlp)t)));
+        }
+        json_object_set_new(field, "values", vals);
+    }
+    size_t i;
+    json_t *col;
+    json_array_foreach (json_object_get(field, "columns"), i, col)
+        if (resolve_field(rd, col) != RK_OK) return RK_ENOMEM;
+    return RK_OK;
+}
+
+json_t *forms_resolved(const struct forms *f, const struct refdata *rd, const json_t *form)
+{
+    (void)f;
+    json_t *copy = json_deep_copy(form);
+    if (!copy) return NULL;
+    size_t i, k;
+    json_t *sec, *field;
+    json_array_foreach (json_object_get(copy, "sections"), i, sec)
+        json_array_foreach (json_object_get(sec, "fields"), k, field)
+            if (resolve_field(rd, field) != RK_OK) {
+                json_decref(copy);
+                return NULL;
+            }
+    return copy;
+}
