@@ -12,17 +12,17 @@ static bool holiday_cb(void *ctx, int y, int m, int d)
     return refdata_is_holiday(ctx, y, m, d);
 }
 
-int reg_owner_load(struct app *app, const struct pol_principal *p, int64_t org_id,
-                   struct reg_owner *out)
+/* The owner facts for an organisation record already in hand. */
+static int owner_fill(struct app *app, const struct pol_principal *p, const struct org_rec *org,
+                      struct reg_owner *out)
 {
     memset(out, 0, sizeof *out);
-    int rc = app->store->ops->org_get(app->store, org_id, &out->org);
-    if (rc != RK_OK) return rc;
-    out->pa.owner_org = org_id;
-    out->pa.owner_sectors = out->org.sectors;
+    out->org = *org;
+    out->pa.owner_org = org->id;
+    out->pa.owner_sectors = org->sectors;
     if (p->org_type == POL_ORG_VENDOR && p->org_id) {
         struct delegation_rec d;
-        rc = app->store->ops->delegation_active(app->store, org_id, p->org_id, &d);
+        int rc = app->store->ops->delegation_active(app->store, org->id, p->org_id, &d);
         if (rc == RK_OK) {
             out->pa.delegated = true;
             out->delegation_id = d.id;
@@ -31,6 +31,14 @@ int reg_owner_load(struct app *app, const struct pol_principal *p, int64_t org_i
         }
     }
     return RK_OK;
+}
+
+int reg_owner_load(struct app *app, const struct pol_principal *p, int64_t org_id,
+                   struct reg_owner *out)
+{
+    struct org_rec org;
+    int rc = app->store->ops->org_get(app->store, org_id, &org);
+    return rc == RK_OK ? owner_fill(app, p, &org, out) : rc;
 }
 
 int reg_authorize_filing(struct app *app, const struct pol_principal *p, int64_t org_id,
@@ -771,8 +779,7 @@ static bool summary_org_cb(const struct org_rec *o, void *ctx)
     struct summary_ctx *c = ctx;
     if (o->type != POL_ORG_CORE_OPERATOR && o->type != POL_ORG_CI_OPERATOR) return true;
     struct reg_owner owner;
-    if (reg_owner_load(c->app, c->p, o->id, &owner) != RK_OK ||
-        !policy_asset_may_read(c->p, &owner.pa))
+    if (owner_fill(c->app, c->p, o, &owner) != RK_OK || !policy_asset_may_read(c->p, &owner.pa))
         return true;
     char key[24];
     snprintf(key, sizeof key, "%lld", (long long)o->id);
