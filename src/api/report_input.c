@@ -21,8 +21,9 @@ int report_input_check(const struct forms *forms, const json_t *doc, json_t **ou
     }
     const char *key;
     const json_t *v;
-    json_object_foreach ((json_t *)doc, key, v) {
-        if (strcmp(key, "form") && strcmp(key, "kind") && strcmp(key, "answers")) {
+    json_object_foreach((json_t *)doc, key, v)
+    {
+        if (strcmp(key, "form") != 0 && strcmp(key, "kind") != 0 && strcmp(key, "answers") != 0) {
             char ptr[JV_POINTER_MAX] = "";
             jv_pointer_append(ptr, sizeof ptr, key);
             jv_error_add(errs, ptr, "unknown_field", "not a member of a report");

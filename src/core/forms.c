@@ -34,7 +34,8 @@ static int load_techniques(const char *dir, json_t **out, char *err, size_t errl
     int rc = byid ? RK_OK : RK_ENOMEM;
     size_t i;
     json_t *t;
-    json_array_foreach (json_object_get(doc, "techniques"), i, t) {
+    json_array_foreach(json_object_get(doc, "techniques"), i, t)
+    {
         const char *id = json_string_value(json_object_get(t, "id"));
         if (rc != RK_OK) break;
         if (!id || !json_is_string(json_object_get(t, "name"))) {
@@ -146,11 +147,10 @@ int forms_load(const char *dir, const struct refdata *rd, struct forms **out, ch
             rc = RK_EINVAL;
             goto fail;
         }
-        json_t *sum = json_pack("{s:s, s:O, s:O, s:O, s:O}", "name", name, "title_ja",
-                                json_object_get(form, "title_ja"), "title_en",
-                                json_object_get(form, "title_en"), "version",
-                                json_object_get(form, "version"), "source",
-                                json_object_get(form, "source"));
+        json_t *sum = json_pack(
+            "{s:s, s:O, s:O, s:O, s:O}", "name", name, "title_ja",
+            json_object_get(form, "title_ja"), "title_en", json_object_get(form, "title_en"),
+            "version", json_object_get(form, "version"), "source", json_object_get(form, "source"));
         if (!sum || json_array_append_new(f->summaries, sum) != 0 ||
             json_object_set_new(f->byname, name, form) != 0) {
             rc = RK_ENOMEM;
@@ -188,10 +188,9 @@ static int resolve_field(const struct refdata *rd, json_t *field)
         if (!vals) return RK_ENOMEM;
         if (strcmp(from, "sectors") == 0) {
             for (size_t i = 0; i < rd->nsectors; i++)
-                json_array_append_new(vals, json_pack("{s:s, s:s, s:s}", "code",
-                                                      rd->sectors[i].code, "ja",
-                                                      rd->sectors[i].name_ja, "en",
-                                                      rd->sectors[i].name_en));
+                json_array_append_new(
+                    vals, json_pack("{s:s, s:s, s:s}", "code", rd->sectors[i].code, "ja",
+                                    rd->sectors[i].name_ja, "en", rd->sectors[i].name_en));
         } else if (strcmp(from, "tlp") == 0) {
             /* Printed from RED down to CLEAR (seed 004 表5). */
             for (int t = POL_TLP_RED; t >= POL_TLP_CLEAR; t--)
@@ -204,8 +203,8 @@ static int resolve_field(const struct refdata *rd, json_t *field)
     }
     size_t i;
     json_t *col;
-    json_array_foreach (json_object_get(field, "columns"), i, col)
-        if (resolve_field(rd, col) != RK_OK) return RK_ENOMEM;
+    json_array_foreach(json_object_get(field, "columns"), i,
+                       col) if (resolve_field(rd, col) != RK_OK) return RK_ENOMEM;
     return RK_OK;
 }
 
@@ -216,11 +215,11 @@ json_t *forms_resolved(const struct forms *f, const struct refdata *rd, const js
     if (!copy) return NULL;
     size_t i, k;
     json_t *sec, *field;
-    json_array_foreach (json_object_get(copy, "sections"), i, sec)
-        json_array_foreach (json_object_get(sec, "fields"), k, field)
-            if (resolve_field(rd, field) != RK_OK) {
-                json_decref(copy);
-                return NULL;
-            }
+    json_array_foreach(json_object_get(copy, "sections"), i, sec) json_array_foreach(
+        json_object_get(sec, "fields"), k, field) if (resolve_field(rd, field) != RK_OK)
+    {
+        json_decref(copy);
+        return NULL;
+    }
     return copy;
 }

@@ -57,12 +57,13 @@ static void list_and_get(void **st)
     assert_int_equal(r.status, 200);
     size_t i, k;
     json_t *s, *f, *tlp = NULL, *sector = NULL;
-    json_array_foreach (json_object_get(r.json, "sections"), i, s)
-        json_array_foreach (json_object_get(s, "fields"), k, f) {
-            const char *from = json_string_value(json_object_get(f, "values_from"));
-            if (from && strcmp(from, "tlp") == 0) tlp = f;
-            if (from && strcmp(from, "sectors") == 0) sector = f;
-        }
+    json_array_foreach(json_object_get(r.json, "sections"), i, s)
+        json_array_foreach(json_object_get(s, "fields"), k, f)
+    {
+        const char *from = json_string_value(json_object_get(f, "values_from"));
+        if (from && strcmp(from, "tlp") == 0) tlp = f;
+        if (from && strcmp(from, "sectors") == 0) sector = f;
+    }
     assert_non_null(tlp);
     assert_non_null(sector);
     json_t *tv = json_object_get(tlp, "values");
@@ -78,17 +79,19 @@ static void list_and_get(void **st)
     http_json(&S, "GET", "/api/v1/forms/ddos", TOK, NULL, &r);
     assert_int_equal(r.status, 200);
     bool t1498 = false;
-    json_array_foreach (json_object_get(r.json, "sections"), i, s)
-        json_array_foreach (json_object_get(s, "fields"), k, f) {
-            json_t *cols = json_object_get(f, "columns");
-            size_t c;
-            json_t *col, *v;
-            json_array_foreach (cols, c, col) {
-                size_t j;
-                json_array_foreach (json_object_get(col, "values"), j, v)
-                    t1498 |= strcmp(json_string_value(json_object_get(v, "code")), "T1498.001") == 0;
-            }
+    json_array_foreach(json_object_get(r.json, "sections"), i, s)
+        json_array_foreach(json_object_get(s, "fields"), k, f)
+    {
+        json_t *cols = json_object_get(f, "columns");
+        size_t c;
+        json_t *col, *v;
+        json_array_foreach(cols, c, col)
+        {
+            size_t j;
+            json_array_foreach(json_object_get(col, "values"), j, v) t1498 |=
+                strcmp(json_string_value(json_object_get(v, "code")), "T1498.001") == 0;
         }
+    }
     assert_true(t1498);
     resp_free(&r);
 
