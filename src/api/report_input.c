@@ -3,6 +3,7 @@
  */
 #include "api/report_input.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/rk.h"
@@ -49,9 +50,16 @@ int report_input_check(const struct forms *forms, const json_t *doc, json_t **ou
         jv_error_add(errs, "/answers", "required", "the form's answers are required");
     else if (!json_is_object(answers))
         jv_error_add(errs, "/answers", "type", "must be an object");
-    if (errs->n || !form) return RK_EINVAL;
+    /* The answers are checked whenever the form is known, so that one round trip shows every
+     * error. */
+    if (!form || !json_is_object(answers)) return RK_EINVAL;
+    bool envelope_bad = errs->n > 0;
     json_t *norm = NULL;
     int rc = rf_validate(form, &forms->refs, answers, "/answers", &norm, errs);
+    if (rc == RK_OK && envelope_bad) {
+        json_decref(norm);
+        return RK_EINVAL;
+    }
     if (rc != RK_OK) return rc;
     *out = json_pack("{s:O, s:O, s:o}", "form", form_name, "kind", kind, "answers", norm);
     return *out ? RK_OK : RK_ENOMEM;

@@ -83,6 +83,10 @@ int app_open(struct app *app, const struct app_paths *paths)
     if (mkdir_parent(paths->db) != RK_OK) {
         fprintf(stderr, "renkei: cannot create the directory of %s: %s\n", paths->db,
                 strerror(errno));
+        refdata_free(app->rd);
+        app->rd = NULL;
+        forms_free(app->forms);
+        app->forms = NULL;
         return RK_EIO;
     }
     struct store_sqlite_opts so = {.path = paths->db,

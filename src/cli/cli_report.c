@@ -11,6 +11,19 @@
 #include "api/report_input.h"
 #include "core/rk.h"
 
+/* Writes s with control characters as \uXXXX: pointers name the file's own keys, and a key
+ * must not be able to send escape sequences to the terminal. */
+static void put_safe(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+}
+
 static int cmd_validate(struct app *app, const char *path)
 {
     json_error_t je;
@@ -26,10 +39,13 @@ static int cmd_validate(struct app *app, const char *path)
     int rc = report_input_check(app->forms, doc, &out, &errs);
     json_decref(doc);
     if (rc == RK_EINVAL) {
-        for (size_t i = 0; i < errs.n; i++)
-            fprintf(stderr, "renkei: %s: %s: %s (%s)\n", path,
-                    errs.e[i].pointer[0] ? errs.e[i].pointer : "/", errs.e[i].message,
-                    errs.e[i].rule);
+        for (size_t i = 0; i < errs.n; i++) {
+            fprintf(stderr, "renkei: %s: ", path);
+            put_safe(stderr, errs.e[i].pointer[0] ? errs.e[i].pointer : "/");
+            fputs(": ", stderr);
+            put_safe(stderr, errs.e[i].message);
+            fprintf(stderr, " (%s)\n", errs.e[i].rule);
+        }
         if (errs.dropped) fprintf(stderr, "renkei: … and %zu more errors\n", errs.dropped);
         return EXIT_INVALID;
     }

@@ -4,6 +4,7 @@
 #include "core/forms.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,13 @@ static int load_techniques(const char *dir, json_t **out, char *err, size_t errl
             break;
         }
         json_object_del(v, "id");
+        if (json_object_get(byid, id)) {
+            /* A later copy would silently win (and could revoke the id). */
+            json_decref(v);
+            snprintf(err, errlen, "%s: /techniques/%zu/id: %s appears twice", path, i, id);
+            rc = RK_EINVAL;
+            break;
+        }
         if (json_object_set_new(byid, id, v) != 0) rc = RK_ENOMEM;
     }
     if (rc == RK_OK && json_object_size(byid) == 0) {
@@ -76,7 +84,7 @@ static int form_files(const char *dir, char **names, size_t *n, char *err, size_
     snprintf(path, sizeof path, "%s/forms", dir);
     DIR *d = opendir(path);
     if (!d) {
-        snprintf(err, errlen, "%s: cannot open", path);
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return RK_EIO;
     }
     struct dirent *e;
@@ -84,7 +92,8 @@ static int form_files(const char *dir, char **names, size_t *n, char *err, size_
     int rc = RK_OK;
     while ((e = readdir(d))) {
         size_t len = strlen(e->d_name);
-        if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0) continue;
+        /* Dot-files are editors' locks and backups, not forms. */
+        if (e->d_name[0] == '.' || len < 6 || strcmp(e->d_name + len - 5, ".json") != 0) continue;
         if (*n == FORMS_MAX) {
             snprintf(err, errlen, "%s: more than %d forms", path, FORMS_MAX);
             rc = RK_ELIMIT;
@@ -151,17 +160,26 @@ int forms_load(const char *dir, const struct refdata *rd, struct forms **out, ch
             "{s:s, s:O, s:O, s:O, s:O}", "name", name, "title_ja",
             json_object_get(form, "title_ja"), "title_en", json_object_get(form, "title_en"),
             "version", json_object_get(form, "version"), "source", json_object_get(form, "source"));
-        if (!sum || json_array_append_new(f->summaries, sum) != 0 ||
-            json_object_set_new(f->byname, name, form) != 0) {
+        if (!sum || json_array_append_new(f->summaries, sum) != 0) {
+            json_decref(form);
+            rc = RK_ENOMEM;
+            goto fail;
+        }
+        if (json_object_set_new(f->byname, name, form) != 0) {
             rc = RK_ENOMEM;
             goto fail;
         }
     }
-    if (n == 0) {
-        snprintf(err, errlen, "%s/forms: no form definitions", dir);
-        rc = RK_EINVAL;
-        goto fail;
-    }
+    /* The three official forms (seed 004 figs. 4, 4-1, 4-2) must all be there: a platform that
+     * silently lacks one would turn reporters away. */
+    static const char *const required[] = {"liaison", "ddos", "ransomware"};
+    for (size_t i = 0; i < RK_ARRAY_LEN(required); i++)
+        if (!json_object_get(f->byname, required[i])) {
+            snprintf(err, errlen, "%s/forms/%s.json: missing (one of the official forms)", dir,
+                     required[i]);
+            rc = RK_EINVAL;
+            goto fail;
+        }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     *out = f;

@@ -468,7 +468,13 @@ static bool check_number(struct vctx *c, const json_t *f, const json_t *v, bool 
         rf_err(c->errs, c->ptr, NULL, "minimum", "must be at least %lld", (long long)min);
         return false;
     }
-    *out = json_copy((json_t *)v);
+    /* One spelling per value, so that a follow-up repeating 1 as 1.0 (or -0) is not a change:
+     * whole numbers within double's exact range become integers. */
+    double d = json_number_value(v);
+    if (!integer && json_is_real(v) && d == floor(d) && fabs(d) < 9007199254740992.0)
+        *out = json_integer((json_int_t)d);
+    else
+        *out = json_copy((json_t *)v);
     return true;
 }
 
@@ -654,8 +660,13 @@ static void check_identification(struct vctx *c, const json_t *form, const json_
     const json_t *header = json_object_get(answers, "header");
     const json_t *num = json_object_get(header, "report_number");
     const json_t *def = rf_field(form, "header", "identification_number");
+    const json_t *id = json_object_get(header, "identification_number");
+    /* Blank is not a number: the rule holds whatever `required` says of the field. */
+    bool blank = true;
+    for (const char *s = json_string_value(id); s && *s && blank; s++)
+        blank = *s == ' ' || *s == '\t';
     if (!name || strcmp(name, "liaison") != 0 || !def || !json_is_integer(num) ||
-        json_integer_value(num) < 2 || given(def, json_object_get(header, "identification_number")))
+        json_integer_value(num) < 2 || (given(def, id) && !(json_is_string(id) && blank)))
         return;
     size_t at = rf_push_key(c->ptr, "header");
     rf_err(c->errs, c->ptr, "identification_number", "required",

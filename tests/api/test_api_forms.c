@@ -120,6 +120,18 @@ static void broken_form_refuses_to_start(void **st)
     assert_int_equal(srv_cli(&S, NULL, out, sizeof out, args), 1);
     const char *good[] = {"org", "list", NULL};
     assert_int_equal(srv_cli(&S, NULL, out, sizeof out, good), 0);
+    /* Editors' lock files are not forms; a missing official form is an error. */
+    char data2[400];
+    snprintf(data2, sizeof data2, "%s/data2", S.dir);
+    snprintf(cmd, sizeof cmd,
+             "cp -r '%s/data' '%s' && ln -s /nonexistent '%s/forms/.#liaison.json'", RK_SOURCE_DIR,
+             data2, data2);
+    assert_int_equal(system(cmd), 0);
+    const char *locked[] = {"--data", data2, "org", "list", NULL};
+    assert_int_equal(srv_cli(&S, NULL, out, sizeof out, locked), 0);
+    snprintf(cmd, sizeof cmd, "rm '%s/forms/ransomware.json'", data2);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(srv_cli(&S, NULL, out, sizeof out, locked), 1);
 }
 
 static void write_file(const char *path, const char *text)
