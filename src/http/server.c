@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "auth/auth.h"
+#include "core/ascii.h"
 #include "core/rk.h"
 
 void http_config_defaults(struct http_config *c)
@@ -438,6 +439,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return queue(r);
 }
 
+/* Percent-decoding of the path and query values, in place, except "%00": libmicrohttpd's own
+ * decoder turns it into a NUL, and every string check after it would see only the part before
+ * (GET /api/v1/orgs/1%00x was served as /api/v1/orgs/1). Kept as the three characters, it
+ * matches no route and fails every value check. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        int hi, lo;
+        if (r[0] == '%' && (hi = rk_hexval((unsigned char)r[1])) >= 0 &&
+            (lo = rk_hexval((unsigned char)r[2])) >= 0 && (hi | lo)) {
+            *w++ = (char)(hi * 16 + lo);
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = 0;
+    return (size_t)(w - s);
+}
+
 int http_start(struct app *app, struct MHD_Daemon **out, char *err, size_t errlen)
 {
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)app->cfg.port)};
@@ -453,7 +477,8 @@ int http_start(struct app *app, struct MHD_Daemon **out, char *err, size_t errle
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)app->cfg.conn_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)app->cfg.max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)app->cfg.per_ip_connections,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+        NULL, MHD_OPTION_END);
     if (!d) {
         snprintf(err, errlen, "cannot listen on %s:%u: %s", app->cfg.bind_addr, app->cfg.port,
                  strerror(errno));

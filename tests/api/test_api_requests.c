@@ -387,6 +387,16 @@ static void routing_and_query(void **st)
     http_json(&S, "GET", "/api/v1/orgs/0", ADMIN, NULL, &r);
     assert_int_equal(r.status, 404);
     resp_free(&r);
+    /* An encoded NUL never cuts a path or a value short. */
+    http_json(&S, "GET", "/api/v1/orgs/1%00x", ADMIN, NULL, &r);
+    assert_int_equal(r.status, 404);
+    resp_free(&r);
+    http_json(&S, "GET", "/api/v1/orgs?limit=5%00", ADMIN, NULL, &r);
+    assert_problem(&r, 400, "/problems/validation", "/query/limit", "range");
+    resp_free(&r);
+    http_json(&S, "GET", "/api/v1/orgs/%31", ADMIN, NULL, &r); /* other escapes still decode */
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
     http_json(&S, "GET", "/api/v1/orgs/99999999", ADMIN, NULL, &r);
     assert_problem(&r, 404, "/problems/not-found", NULL, NULL);
     resp_free(&r);
