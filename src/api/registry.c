@@ -716,7 +716,7 @@ int reg_status_org(struct app *app, const struct pol_principal *p, int64_t org_i
                            .drafts = policy_asset_may_read_draft(p, &owner.pa),
                            .items = json_array()};
     reg_today(c.today);
-    struct asset_filter f = {.org_id = org_id, .include_retired = true};
+    struct asset_filter f = {.org_id = org_id, .include_retired = true, .no_bodies = true};
     rc = app->store->ops->asset_list(app->store, &f, 0, status_cb, &c);
     if (rc != RK_OK || c.oom) {
         json_decref(c.items);

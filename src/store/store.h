@@ -257,6 +257,7 @@ struct asset_filter {
     const char *overdue_before; /* "YYYY-MM-DD": a pending draft with deadline < this */
     bool include_retired;
     int64_t vendor_org; /* delegated or filed by this vendor (a vendor's own listing) */
+    bool no_bodies;     /* leave body and draft_body NULL (counting, status pages) */
 };
 
 /* Filing-status rows: one per organisation with counts, computed by the store. */

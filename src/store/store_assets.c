@@ -29,6 +29,7 @@ enum {
     A_PRODUCT_INSERT,
     A_ASSET_GET,
     A_ASSET_LIST,
+    A_ASSET_LIST_LIGHT,
     A_VERSIONS,
     A_FILED_BY,
     A_SUB_GET,
@@ -46,11 +47,28 @@ enum {
 };
 _Static_assert(A__COUNT <= SQ_EXT_MAX, "raise SQ_EXT_MAX");
 
-#define ASSET_COLS                                                                                 \
+/* The columns row_asset reads; BODY and DRAFT are the two JSON texts, or NULL when a caller
+ * only counts (they are most of a row's bytes). */
+#define ASSET_COLS_OF(BODY, DRAFT)                                                                 \
     "a.id, a.org_id, a.ref, a.created_ms, a.head_version, a.live, a.categories, v.id, "            \
-    "v.submission_id, v.valid_from_ms, v.filed_by_org, v.kind, v.deadline, v.filed_on, v.late, "   \
-    "v.body, a.draft_kind, a.draft_deadline, a.draft_ms, a.draft_by_org, a.draft_body "            \
-    "FROM assets a LEFT JOIN asset_versions v ON v.asset_id = a.id AND v.version = a.head_version"
+    "v.submission_id, v.valid_from_ms, v.filed_by_org, v.kind, v.deadline, v.filed_on, "           \
+    "v.late, " BODY ", a.draft_kind, a.draft_deadline, a.draft_ms, a.draft_by_org, " DRAFT         \
+    " FROM assets a LEFT JOIN asset_versions v ON v.asset_id = a.id AND v.version = "              \
+    "a.head_version"
+#define ASSET_COLS ASSET_COLS_OF("v.body", "a.draft_body")
+#define ASSET_COLS_LIGHT ASSET_COLS_OF("NULL", "NULL")
+#define ASSET_LIST_WHERE                                                                           \
+    "WHERE a.id > ?1 AND (?2 = 0 OR a.org_id = ?2) "                                               \
+    "AND (?3 = 0 OR ((SELECT o.sectors FROM orgs o WHERE o.id = a.org_id) & ?3) != 0) "            \
+    "AND (?4 = 0 OR (a.categories & ?4) != 0) "                                                    \
+    "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM asset_products p WHERE p.version_id = v.id "         \
+    "AND (instr(lower(p.name), ?5) OR instr(lower(p.manufacturer), ?5) "                           \
+    "OR instr(p.cpe, ?5)))) "                                                                      \
+    "AND (?6 IS NULL OR (a.draft_kind IS NOT NULL AND a.draft_deadline < ?6)) "                    \
+    "AND (?7 OR a.live = 1) "                                                                      \
+    "AND (?8 = 0 OR EXISTS (SELECT 1 FROM delegations d WHERE d.operator_org = a.org_id "          \
+    "AND d.vendor_org = ?8 AND d.revoked_ms = 0) OR EXISTS (SELECT 1 FROM asset_versions w "       \
+    "WHERE w.asset_id = a.id AND w.filed_by_org = ?8)) "
 #define SUB_COLS                                                                                   \
     "id, org_id, filed_by_user, filed_by_org, delegation_id, kind, filed_ms, "                     \
     "ministry_received_ms, ministry_received_by, nc_notified_ms, nc_notified_by, added, changed, " \
@@ -93,19 +111,9 @@ static const char *const a_sql[A__COUNT] = {
                          "version, cpe, cpe_vendor, cpe_product, purl) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [A_ASSET_GET] = "SELECT " ASSET_COLS " WHERE a.id = ?1",
-    [A_ASSET_LIST] =
-        "SELECT " ASSET_COLS " WHERE a.id > ?1 AND (?2 = 0 OR a.org_id = ?2) "
-        "AND (?3 = 0 OR ((SELECT o.sectors FROM orgs o WHERE o.id = a.org_id) & ?3) != 0) "
-        "AND (?4 = 0 OR (a.categories & ?4) != 0) "
-        "AND (?5 IS NULL OR EXISTS (SELECT 1 FROM asset_products p WHERE p.version_id = v.id "
-        "AND (instr(lower(p.name), ?5) OR instr(lower(p.manufacturer), ?5) "
-        "OR instr(p.cpe, ?5)))) "
-        "AND (?6 IS NULL OR (a.draft_kind IS NOT NULL AND a.draft_deadline < ?6)) "
-        "AND (?7 OR a.live = 1) "
-        "AND (?8 = 0 OR EXISTS (SELECT 1 FROM delegations d WHERE d.operator_org = a.org_id "
-        "AND d.vendor_org = ?8 AND d.revoked_ms = 0) OR EXISTS (SELECT 1 FROM asset_versions w "
-        "WHERE w.asset_id = a.id AND w.filed_by_org = ?8)) "
-        "ORDER BY a.id",
+    [A_ASSET_LIST] = "SELECT " ASSET_COLS " " ASSET_LIST_WHERE "ORDER BY a.id",
+    /* The same rows without the JSON texts, for counting and status pages. */
+    [A_ASSET_LIST_LIGHT] = "SELECT " ASSET_COLS_LIGHT " " ASSET_LIST_WHERE "ORDER BY a.id",
     [A_VERSIONS] =
         "SELECT id, asset_id, version, submission_id, filed_by_org, valid_from_ms, kind, "
         "deadline, filed_on, late, body, changes FROM asset_versions "
@@ -136,6 +144,7 @@ static const char *const a_sql[A__COUNT] = {
         "sum(draft_deadline < ?3) AS overdue, "
         "sum(draft_deadline >= ?3 AND draft_deadline <= ?4) AS due, "
         "sum(draft_deadline IS NULL) AS unknown FROM assets WHERE draft_kind IS NOT NULL "
+        "AND (?1 = 0 OR org_id = ?1) "
         "GROUP BY org_id) d ON d.org_id = c.org_id "
         "WHERE (?1 = 0 OR c.org_id = ?1) AND c.org_id > ?2 ORDER BY c.org_id",
     [A_COUNTS_ADD] = "INSERT INTO asset_org_counts (org_id, live, retired, versions, filed_late) "
@@ -525,7 +534,7 @@ int sq_asset_list(struct store *base, const struct asset_filter *f, int64_t afte
                   store_asset_cb cb, void *ctx)
 {
     struct sq_conn *c = sq_reader((struct sq_store *)base);
-    sqlite3_stmt *st = c ? q(c, A_ASSET_LIST) : NULL;
+    sqlite3_stmt *st = c ? q(c, f->no_bodies ? A_ASSET_LIST_LIGHT : A_ASSET_LIST) : NULL;
     if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int64(st, 2, f->org_id);
