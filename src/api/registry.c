@@ -650,14 +650,34 @@ out:
 /* ---- filing status ---------------------------------------------------------------------- */
 
 /* Deadline of the initial filing of computers in place at enforcement, or "". */
-static void initial_deadline(const struct app *app, char out[11])
+/* The members every filing-status answer starts with: today, the enforcement date and the
+ * deadline of the initial filing of computers in place then (null while the date is unset).
+ * NULL on ENOMEM. */
+static json_t *status_head(const struct app *app, const char *today)
 {
     struct dl_date d;
-    out[0] = 0;
-    if (app->rules.have_enforcement &&
-        dl_deadline_months(&app->rules.enforcement, app->rules.months_in_place, holiday_cb, app->rd,
-                           &d) == RK_OK)
-        dl_format(&d, out, 11);
+    char init[11] = "", enf[11] = "";
+    if (app->rules.have_enforcement) {
+        dl_format(&app->rules.enforcement, enf, sizeof enf);
+        if (dl_deadline_months(&app->rules.enforcement, app->rules.months_in_place, holiday_cb,
+                               app->rd, &d) == RK_OK)
+            dl_format(&d, init, sizeof init);
+    }
+    return json_pack("{s:s, s:o, s:o}", "today", today, "enforcement_date",
+                     enf[0] ? json_string(enf) : json_null(), "initial_deadline",
+                     init[0] ? json_string(init) : json_null());
+}
+
+/* The last day of the "due" window that starts today (today + due_window_days). */
+static void due_window_end(const struct app *app, const char *today, char out[11])
+{
+    struct dl_date td, end;
+    if (dl_parse(today, &td) != RK_OK ||
+        dl_from_days(dl_to_days(&td) + app->rules.due_window_days, &end) != RK_OK) {
+        snprintf(out, 11, "%s", today);
+        return;
+    }
+    dl_format(&end, out, 11);
 }
 
 struct status_ctx {
@@ -722,13 +742,12 @@ int reg_status_org(struct app *app, const struct pol_principal *p, int64_t org_i
         json_decref(c.items);
         return rc != RK_OK ? rc : RK_ENOMEM;
     }
-    char init[11], enf[11] = "";
-    initial_deadline(app, init);
-    if (app->rules.have_enforcement) dl_format(&app->rules.enforcement, enf, sizeof enf);
     /* The same counters as the summary: "filed_late" counts every filing ever made late;
      * "current_late" the entries whose newest filing was (those are the filed_late items). */
     struct filing_counts fc = {0};
-    rc = app->store->ops->filing_counts(app->store, org_id, 0, c.today, c.today, one_count_cb, &fc);
+    char due_end[11];
+    due_window_end(app, c.today, due_end);
+    rc = app->store->ops->filing_counts(app->store, org_id, 0, c.today, due_end, one_count_cb, &fc);
     if (rc != RK_OK) {
         json_decref(c.items);
         return rc;
@@ -742,12 +761,13 @@ int reg_status_org(struct app *app, const struct pol_principal *p, int64_t org_i
                                json_pack("{s:I, s:I, s:I, s:I}", "pending", (json_int_t)c.pending,
                                          "overdue", (json_int_t)c.overdue, "due", (json_int_t)c.due,
                                          "unknown", (json_int_t)c.unknown));
-    *out = json_pack("{s:I, s:s, s:s, s:o, s:o, s:I, s:o, s:b, s:o}", "org_id", (json_int_t)org_id,
-                     "name_ja", owner.org.name_ja, "today", c.today, "enforcement_date",
-                     enf[0] ? json_string(enf) : json_null(), "initial_deadline",
-                     init[0] ? json_string(init) : json_null(), "due_window_days",
-                     (json_int_t)app->rules.due_window_days, "counts", counts, "pending_visible",
-                     c.drafts, "items", c.items);
+    *out = json_pack("{s:I, s:s, s:I, s:o, s:b, s:o}", "org_id", (json_int_t)org_id, "name_ja",
+                     owner.org.name_ja, "due_window_days", (json_int_t)app->rules.due_window_days,
+                     "counts", counts, "pending_visible", c.drafts, "items", c.items);
+    if (*out && json_object_update_new(*out, status_head(app, c.today)) != 0) {
+        json_decref(*out);
+        *out = NULL;
+    }
     return *out ? RK_OK : RK_ENOMEM;
 }
 
@@ -806,10 +826,7 @@ int reg_status_summary(struct app *app, const struct pol_principal *p, json_t **
      * filed nothing still owes its initial filing). */
     struct summary_ctx c = {.app = app, .p = p, .byorg = json_object(), .orgs = json_array()};
     reg_today(c.today);
-    struct dl_date td, df;
-    dl_parse(c.today, &td);
-    dl_from_days(dl_to_days(&td) + app->rules.due_window_days, &df);
-    dl_format(&df, c.due_from, sizeof c.due_from);
+    due_window_end(app, c.today, c.due_from);
     int rc = app->store->ops->filing_counts(app->store, 0, 0, c.today, c.due_from, counts_cb, &c);
     if (rc == RK_OK && !c.oom) rc = app->store->ops->org_list(app->store, 0, summary_org_cb, &c);
     json_decref(c.byorg);
@@ -817,12 +834,13 @@ int reg_status_summary(struct app *app, const struct pol_principal *p, json_t **
         json_decref(c.orgs);
         return rc != RK_OK ? rc : RK_ENOMEM;
     }
-    char init[11], enf[11] = "";
-    initial_deadline(app, init);
-    if (app->rules.have_enforcement) dl_format(&app->rules.enforcement, enf, sizeof enf);
-    *out = json_pack("{s:s, s:o, s:o, s:o}", "today", c.today, "enforcement_date",
-                     enf[0] ? json_string(enf) : json_null(), "initial_deadline",
-                     init[0] ? json_string(init) : json_null(), "orgs", c.orgs);
+    *out = status_head(app, c.today);
+    if (!*out) {
+        json_decref(c.orgs);
+    } else if (json_object_set_new(*out, "orgs", c.orgs) != 0) { /* consumes c.orgs */
+        json_decref(*out);
+        *out = NULL;
+    }
     return *out ? RK_OK : RK_ENOMEM;
 }
 

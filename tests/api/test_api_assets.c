@@ -320,6 +320,17 @@ static void vendor_needs_delegation(void **st)
     http_json(&S, "PATCH", path, WANGAN_A, change, &r);
     assert_int_equal(r.status, 200);
     resp_free(&r);
+    /* Its history lists only the version it filed itself, not the operator's change. */
+    char hist[128];
+    snprintf(hist, sizeof hist, "%s/history", path);
+    http_json(&S, "GET", hist, TSS, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "versions")), 1);
+    assert_string_equal(str_at(r.json, "versions/0/entry/products/0/name"), "VTScada");
+    resp_free(&r);
+    http_json(&S, "GET", hist, WANGAN_A, NULL, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "versions")), 2);
+    resp_free(&r);
     char q[160];
     static const char *const probes[][2] = {
         {"product=zzsecret", "0"}, {"category=F", "0"}, {"product=vtscada", "1"}};
@@ -338,6 +349,19 @@ static void vendor_needs_delegation(void **st)
                                   false);
     snprintf(path, sizeof path, "/api/v1/assets/%lld", (long long)other);
     assert_int_equal(get_status(TSS, path), 404);
+    /* Delegations are seen by the operator, the vendor and the sector's ministry only. */
+    snprintf(path, sizeof path, "/api/v1/delegations/%lld", (long long)deleg);
+    assert_int_equal(get_status(WANGAN_A, path), 200);
+    assert_int_equal(get_status(TSS, path), 200);
+    assert_int_equal(get_status(METI, path), 200);
+    assert_int_equal(get_status(MIC, path), 404);
+    assert_int_equal(get_status(TOTO_A, path), 404);
+    http_json(&S, "GET", "/api/v1/delegations", TOTO_A, NULL, &r);
+    size_t di;
+    json_t *dv;
+    json_array_foreach(json_object_get(r.json, "items"), di, dv)
+        assert_int_equal(json_integer_value(json_object_get(dv, "operator_org")), TOTO);
+    resp_free(&r);
     /* The grant and the revocation are in the audit trail. */
     http_json(&S, "GET", "/api/v1/audit?action=delegation.revoke", NC, NULL, &r);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
