@@ -95,7 +95,7 @@ static bool holiday(void *ctx, int y, int m, int d)
 
 static void check_deadlines(const json_t *canon)
 {
-    struct asset_rules rules = {4, 6, 4, true, {2026, 11, 1}, 30};
+    struct asset_rules rules = {4, 6, 4, true, {2026, 11, 1}, 30, 24};
     for (int k = ASSET_FILING_NEW; k <= ASSET_FILING_RETIRE; k++) {
         struct dl_date from, out;
         int rc =

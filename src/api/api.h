@@ -56,6 +56,20 @@ void h_filing_status(struct req *r);
 /* incident report forms (h_forms.c) */
 void h_forms_list(struct req *r);
 void h_forms_get(struct req *r);
+/* incidents and their reports (h_incidents.c, h_attachments.c) */
+void h_incidents_list(struct req *r);
+void h_incidents_create(struct req *r);
+void h_incidents_get(struct req *r);
+void h_reports_list(struct req *r);
+void h_reports_create(struct req *r);
+void h_reports_get(struct req *r);
+void h_reports_diff(struct req *r);
+void h_reports_form(struct req *r);
+void h_reports_ack(struct req *r);
+void h_attachments_upload(struct req *r);
+void h_incident_attachments_list(struct req *r);
+void h_incident_attachments_upload(struct req *r);
+void h_incident_attachments_get(struct req *r);
 
 /* Views: new JSON objects (caller owns). Fields the principal may not see are left out. */
 json_t *view_org(const struct app *app, const struct pol_principal *p, const struct org_rec *o);

@@ -175,11 +175,17 @@ static const char *const q_org[] = {"org_id", NULL};
 static const char *const q_inventory[] = {"org_id", "dry_run", NULL};
 static const char *const q_retire[] = {"retired_on", NULL};
 static const char *const q_history[] = {"as_of", NULL};
+static const char *const q_incidents[] = {
+    "limit",  "after",   "org_id", "sector", "form",
+    "status", "overdue", "from",   "to",     "identification_number",
+    NULL};
+static const char *const q_upload[] = {"name", "role", NULL};
 static const char *const q_users[] = {"limit", "after", "org_id", NULL};
 static const char *const q_audit[] = {"limit", "after", "org_id", "user_id", "action", NULL};
 
 #define ANY 0u
 #define ADMINS (POL_ROLE_ADMIN | POL_ROLE_ORG_ADMIN)
+#define WRITERS POL_ROLE__WRITERS
 
 const struct route http_routes[] = {
     {"GET", "/healthz", h_healthz, ROUTE_PUBLIC, ANY, NULL, NULL},
@@ -225,5 +231,21 @@ const struct route http_routes[] = {
     {"GET", "/api/v1/filing-status", h_filing_status, 0, ANY, NULL, q_org},
     {"GET", "/api/v1/forms", h_forms_list, 0, ANY, NULL, NULL},
     {"GET", "/api/v1/forms/{name}", h_forms_get, 0, ANY, NULL, NULL},
+    /* Incident reports: who may file, read and acknowledge is decided by policy.h per report. */
+    {"GET", "/api/v1/incidents", h_incidents_list, 0, ANY, NULL, q_incidents},
+    {"POST", "/api/v1/incidents", h_incidents_create, ROUTE_BODY, WRITERS, NULL, NULL},
+    {"GET", "/api/v1/incidents/{id}", h_incidents_get, 0, ANY, NULL, NULL},
+    {"GET", "/api/v1/incidents/{id}/reports", h_reports_list, 0, ANY, NULL, NULL},
+    {"POST", "/api/v1/incidents/{id}/reports", h_reports_create, ROUTE_BODY, WRITERS, NULL, NULL},
+    {"GET", "/api/v1/incidents/{id}/reports/{number}", h_reports_get, 0, ANY, NULL, NULL},
+    {"GET", "/api/v1/incidents/{id}/reports/{number}/diff", h_reports_diff, 0, ANY, NULL, NULL},
+    {"GET", "/api/v1/incidents/{id}/reports/{number}/form", h_reports_form, 0, ANY, NULL, NULL},
+    {"POST", "/api/v1/incidents/{id}/reports/{number}/ack", h_reports_ack, 0, WRITERS, NULL, NULL},
+    {"GET", "/api/v1/incidents/{id}/attachments", h_incident_attachments_list, 0, ANY, NULL, NULL},
+    {"POST", "/api/v1/incidents/{id}/attachments", h_incident_attachments_upload, ROUTE_UPLOAD,
+     WRITERS, NULL, q_upload},
+    {"GET", "/api/v1/incidents/{id}/attachments/{attachment_id}", h_incident_attachments_get, 0,
+     ANY, NULL, NULL},
+    {"POST", "/api/v1/attachments", h_attachments_upload, ROUTE_UPLOAD, WRITERS, NULL, q_upload},
 };
 const size_t http_nroutes = RK_ARRAY_LEN(http_routes);

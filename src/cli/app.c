@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/incidents.h"
 #include "api/registry.h"
 #include "auth/auth.h"
 #include "core/filing_rules.h"
@@ -168,6 +169,18 @@ static int demo_principal(struct app *app, const char *username, struct pol_prin
     return rc;
 }
 
+struct demo_assets_ctx {
+    json_t *ids;
+    json_int_t want;
+};
+
+static bool demo_asset_cb(const struct asset_rec *a, void *ctx)
+{
+    struct demo_assets_ctx *c = ctx;
+    if (a->head_version > 0 && a->live) json_array_append_new(c->ids, json_integer(a->id));
+    return (json_int_t)json_array_size(c->ids) < c->want;
+}
+
 /* Demo filings (data/demo_assets.json): each through the registry's own rules. An entry with
  * changed_on / retired_on is filed first as introduced, then changed, then retired, so the
  * demo has history to query "as of". The vendor's filings go through a real delegation. */
@@ -254,6 +267,57 @@ out:
     return rc;
 }
 
+/* Demo incident reports (data/demo_incidents.json), each filed through the API's own rules. */
+static int demo_incidents(struct app *app, const char *dir, const json_t *keys)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/demo_incidents.json", dir);
+    json_error_t je;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!doc) {
+        fprintf(stderr, "renkei: %s:%d: %s\n", path, je.line, je.text);
+        return RK_EINVAL;
+    }
+    int rc = RK_OK;
+    size_t i, k;
+    json_t *v, *rep;
+    json_array_foreach(json_object_get(doc, "incidents"), i, v)
+    {
+        struct pol_principal who;
+        if ((rc = demo_principal(app, json_string_value(json_object_get(v, "user")), &who))) {
+            fprintf(stderr, "renkei: %s: /incidents/%zu: unknown user\n", path, i);
+            goto out;
+        }
+        const char *behalf = json_string_value(json_object_get(v, "on_behalf_of"));
+        int64_t reporter = behalf ? json_integer_value(json_object_get(keys, behalf)) : who.org_id;
+        json_t *assets = json_array();
+        int64_t id = 0, number = 0;
+        struct asset_filter f = {.org_id = reporter, .no_bodies = true};
+        struct demo_assets_ctx c = {assets, json_integer_value(json_object_get(v, "link_assets"))};
+        if (c.want) app->store->ops->asset_list(app->store, &f, 0, demo_asset_cb, &c);
+        json_array_foreach(json_object_get(v, "reports"), k, rep)
+        {
+            json_t *r = json_deep_copy(rep);
+            if (behalf && k == 0) json_object_set_new(r, "on_behalf_of", json_integer(reporter));
+            if (json_array_size(assets) && k == 0) json_object_set(r, "assets", assets);
+            struct inc_err err;
+            rc = inc_file_sync(app, &who, r, id, "demo", &id, &number, &err);
+            json_decref(r);
+            if (rc != RK_OK) {
+                fprintf(stderr, "renkei: %s: /incidents/%zu/reports/%zu: %s %s %s\n", path, i, k,
+                        rk_strerror(rc), err.errs.n ? err.errs.e[0].pointer : "",
+                        err.errs.n ? err.errs.e[0].message : (err.detail ? err.detail : ""));
+                json_decref(assets);
+                goto out;
+            }
+        }
+        json_decref(assets);
+    }
+out:
+    json_decref(doc);
+    return rc;
+}
+
 int app_load_demo(struct app *app, const struct app_paths *paths, bool *loaded)
 {
     char path[4096], err[256] = "";
@@ -312,6 +376,7 @@ int app_load_demo(struct app *app, const struct app_paths *paths, bool *loaded)
         }
     }
     if ((rc = demo_assets(app, paths->data_dir, keys)) != RK_OK) goto out;
+    if ((rc = demo_incidents(app, paths->data_dir, keys)) != RK_OK) goto out;
     *loaded = true;
 out:
     json_decref(keys);

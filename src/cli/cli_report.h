@@ -4,7 +4,7 @@
 
 #include "cli/app.h"
 
-/* argv[0] is the subcommand ("validate"). Returns a process exit code. */
+/* argv[0] is the subcommand ("validate", "submit", "status"). Returns a process exit code. */
 int cli_report_main(struct app *app, int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "core/rk.h"
+#include "domain/report_rules.h"
 
 static int get_months(const json_t *doc, const char *key, int max, int *out, char *err,
                       size_t errlen)
@@ -38,7 +39,9 @@ int filing_rules_load(const char *dir, const char *enforcement_override, struct 
     if ((rc = get_months(doc, "months_new", DL_MAX_MONTHS, &r.months_new, err, errlen)) ||
         (rc = get_months(doc, "months_in_place", DL_MAX_MONTHS, &r.months_in_place, err, errlen)) ||
         (rc = get_months(doc, "months_change", DL_MAX_MONTHS, &r.months_change, err, errlen)) ||
-        (rc = get_months(doc, "due_window_days", 366, &r.due_window_days, err, errlen)))
+        (rc = get_months(doc, "due_window_days", 366, &r.due_window_days, err, errlen)) ||
+        (rc = get_months(doc, "quick_report_hours", RR_QUICK_MAX_HOURS, &r.quick_report_hours, err,
+                         errlen)))
         goto out;
     const json_t *ed = json_object_get(doc, "enforcement_date");
     const char *date = enforcement_override && *enforcement_override ? enforcement_override

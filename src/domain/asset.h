@@ -190,7 +190,8 @@ struct asset_rules {
     int months_change;   /* 4: a change (or retirement), from changed_on / retired_on */
     bool have_enforcement;
     struct dl_date enforcement;
-    int due_window_days; /* an unfiled item is "due" this many days before its deadline */
+    int due_window_days;    /* an unfiled item is "due" this many days before its deadline */
+    int quick_report_hours; /* incident reports: the quick report's target (速報, "promptly") */
 };
 
 enum asset_filing_kind { ASSET_FILING_NEW = 0, ASSET_FILING_CHANGE, ASSET_FILING_RETIRE };

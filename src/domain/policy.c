@@ -769,3 +769,105 @@ bool policy_submission_may_route(const struct pol_principal *p, uint64_t owner_s
     return known_user(p) && !p->contractor && p->org_type == POL_ORG_MINISTRY &&
            (p->sectors & owner_sectors) != 0 && (p->roles & FILING_ROLES) != 0;
 }
+
+/* ---- incident reports ------------------------------------------------------------------- */
+
+/* Unknown values are refused, as for scopes: a TLP we cannot name has no audience. */
+static bool report_valid(const struct pol_report *r)
+{
+    return r != NULL && (unsigned)r->tlp <= POL_TLP_RED &&
+           (unsigned)r->reporter_type < POL_ORG__COUNT;
+}
+
+/* The operator and the CEPTOAR that relayed for it: the report is theirs, whoever they employ. */
+static bool report_source(const struct pol_principal *p, const struct pol_report *r)
+{
+    return in_org(p, r->reporter_org) || in_org(p, r->relay_org);
+}
+
+static bool report_recipient(const struct pol_principal *p, const struct pol_report *r)
+{
+    if (r->recipients == NULL) return false;
+    for (size_t i = 0; i < r->nrecipients; i++)
+        if (in_org(p, r->recipients[i])) return true;
+    return false;
+}
+
+/* A recipient organisation's own staff: the routing addresses the organisation, not its
+ * contractors. */
+static bool recipient_staff(const struct pol_principal *p, const struct pol_report *r,
+                            enum pol_org_type type)
+{
+    return !p->contractor && p->org_type == type && report_recipient(p, r);
+}
+
+bool policy_report_may_read(const struct pol_principal *p, const struct pol_report *r)
+{
+    if (!known_user(p) || !report_valid(r)) return false;
+    if (report_source(p, r)) return true;
+    /* Beyond its source a report is an ordinary TLP object whose addressees are its recipients. */
+    struct pol_scope s = {.owner_org = r->reporter_org,
+                          .sectors = r->sectors,
+                          .tlp = {r->tlp},
+                          .ntlp = 1,
+                          .tier = POL_TIER_NONE,
+                          .named = r->recipients,
+                          .nnamed = r->nrecipients,
+                          .labels = 0};
+    return policy_may_read(p, &s);
+}
+
+bool policy_report_part_visible(const struct pol_principal *p, const struct pol_report *r,
+                                enum pol_report_part part)
+{
+    if (!policy_report_may_read(p, r)) return false;
+    if (part == POL_PART_BODY) return true;
+    if ((unsigned)part > POL_PART_ANNEX) return false;
+    if (report_source(p, r)) return true;
+    switch (part) {
+    case POL_PART_IDENTITY:
+        /* Anonymised relay: recipients see the CEPTOAR as the source, never the operator. */
+        return !r->anonymised && !p->contractor && report_recipient(p, r);
+    case POL_PART_OPTED_OUT:
+        return recipient_staff(p, r, POL_ORG_MINISTRY) ||
+               (recipient_staff(p, r, POL_ORG_NATIONAL_CENTRE) &&
+                is_operator_type(r->reporter_type));
+    case POL_PART_ANNEX:
+        /* Personal-data breach annexes stay with the receiving ministry, opt-out or not. */
+        return recipient_staff(p, r, POL_ORG_MINISTRY);
+    default:
+        return false;
+    }
+}
+
+/* A CEPTOAR relays for operators of its own sectors, by its own staff (domain.md §5.3). */
+static bool may_relay_for(const struct pol_principal *p, int64_t reporter_org,
+                          enum pol_org_type reporter_type, uint64_t reporter_sectors)
+{
+    return p->org_type == POL_ORG_CEPTOAR && !p->contractor && p->org_id != 0 &&
+           p->org_id != reporter_org && is_operator_type(reporter_type) &&
+           (reporter_sectors & p->sectors) != 0;
+}
+
+bool policy_report_may_create(const struct pol_principal *p, int64_t reporter_org,
+                              enum pol_org_type reporter_type, uint64_t reporter_sectors,
+                              bool relay)
+{
+    if (!known_user(p) || !(p->roles & FILING_ROLES) || reporter_org == 0 ||
+        (unsigned)reporter_type >= POL_ORG__COUNT)
+        return false;
+    if (relay) return may_relay_for(p, reporter_org, reporter_type, reporter_sectors);
+    return in_org(p, reporter_org);
+}
+
+bool policy_report_may_add(const struct pol_principal *p, const struct pol_report *r)
+{
+    return known_user(p) && report_valid(r) && (p->roles & FILING_ROLES) != 0 &&
+           report_source(p, r);
+}
+
+bool policy_report_may_ack(const struct pol_principal *p, const struct pol_report *r)
+{
+    return known_user(p) && report_valid(r) && (p->roles & FILING_ROLES) != 0 && !p->contractor &&
+           report_recipient(p, r);
+}

@@ -210,4 +210,59 @@ bool policy_delegation_may_read(const struct pol_principal *p, int64_t operator_
  * or reporter role. */
 bool policy_submission_may_route(const struct pol_principal *p, uint64_t owner_sectors);
 
+/*
+ * Incident reports (domain.md §5.3–5.5, §6.1; docs/policy.md "Reports"). A report is routed to
+ * its recipients (the ministries of its sectors and the national centre); its TLP governs who
+ * else may read it. Parts of a report have narrower audiences than the report itself.
+ *
+ * "Writer": role org_admin, analyst or reporter. "Own staff": !p->contractor. "Recipient":
+ * p->org_id is in r->recipients. "Source": p->org_id is r->reporter_org or r->relay_org
+ * (nonzero), any role, contractors included: it is their own report. Anonymous principals, a
+ * NULL or malformed report (TLP or reporter_type out of range) and unknown parts: always false.
+ *
+ *   may_read    : a source; otherwise exactly policy_may_read() of the scope {owner
+ *                 reporter_org, r->sectors, the one TLP r->tlp, no tier, named = recipients}.
+ *   part BODY   : every reader.
+ *   part IDENTITY: a source; a recipient's own staff unless the relay anonymised the operator.
+ *                 TLP readers never learn who the victim is.
+ *   part OPTED_OUT: a source; own staff of a recipient ministry; own staff of a recipient
+ *                 national centre when the reporter is a core or CI operator (the common forms
+ *                 let a CI operator's report reach the centre despite the opt-out).
+ *   part ANNEX  : a source; own staff of a recipient ministry. Never the centre, never TLP readers.
+ *   may_create  : a writer of reporter_org (nonzero); or, relaying, a writer on the own staff of a
+ *                 CEPTOAR (not the reporter) sharing a sector with a core or CI operator reporter.
+ *   may_add     : a writer of a source organisation.
+ *   may_ack     : a writer on a recipient's own staff.
+ */
+enum pol_report_part {
+    POL_PART_BODY = 0, /* everything not below */
+    POL_PART_IDENTITY, /* who reported: reporter/sender/operator sections, the reporting org */
+    /* field groups the reporter opted out of sharing with the national centre */
+    POL_PART_OPTED_OUT,
+    POL_PART_ANNEX, /* ransomware personal-data breach annexes 1–3 */
+};
+struct pol_report {
+    /* the organisation the report is from (the operator, also when relayed) */
+    int64_t reporter_org;
+    enum pol_org_type reporter_type;
+    uint64_t sectors;          /* the incident's sectors */
+    enum pol_tlp tlp;          /* the report's TLP */
+    const int64_t *recipients; /* borrowed: organisations the report was routed to */
+    size_t nrecipients;
+    int64_t relay_org; /* the CEPTOAR that relayed it, 0: none */
+    bool anonymised;   /* relayed with the operator anonymised */
+};
+bool policy_report_may_read(const struct pol_principal *p, const struct pol_report *r);
+/* Assumes policy_report_may_read(p, r); false otherwise too. */
+bool policy_report_part_visible(const struct pol_principal *p, const struct pol_report *r,
+                                enum pol_report_part part);
+/* May p file a first report for reporter_org? relay: as a CEPTOAR relaying for it. */
+bool policy_report_may_create(const struct pol_principal *p, int64_t reporter_org,
+                              enum pol_org_type reporter_type, uint64_t reporter_sectors,
+                              bool relay);
+/* May p add a report (第N報) to the incident r (r describes its latest report)? */
+bool policy_report_may_add(const struct pol_principal *p, const struct pol_report *r);
+/* May p acknowledge receipt for its organisation (a recipient)? */
+bool policy_report_may_ack(const struct pol_principal *p, const struct pol_report *r);
+
 #endif

@@ -131,8 +131,9 @@ static const char *const form_members[] = {
     "name",     "title_ja", "title_en", "source",
     "version",  "note_ja",  "note_en",  "first_response_advice",
     "sections", NULL};
-static const char *const section_members[] = {
-    "id", "number", "label_ja", "label_en", "note_ja", "note_en", "reconstructed", "fields", NULL};
+static const char *const section_members[] = {"id",      "number",  "label_ja",      "label_en",
+                                              "note_ja", "note_en", "reconstructed", "identifying",
+                                              "fields",  NULL};
 static const char *const field_members[] = {
     "id",    "label_ja", "label_en",    "type",    "required",      "max_len",    "max_items",
     "min",   "values",   "values_from", "groups",  "columns",       "subheading", "opt_out_group",
@@ -574,6 +575,9 @@ static void check_section(struct dctx *c, const json_t *sections, size_t i)
     if (number && label && *number && !*label)
         rf_err(c->errs, c->ptr, "label_ja", "min_length", "a numbered section has a heading");
     check_notes(c, s, section_members);
+    const json_t *ident = json_object_get(s, "identifying");
+    if (ident && !json_is_true(ident))
+        rf_err(c->errs, c->ptr, "identifying", "enum", "must be true");
     const json_t *fields = want_array(c, s, "fields", true);
     if (!fields) return;
     size_t at = rf_push_key(c->ptr, "fields");

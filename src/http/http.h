@@ -85,8 +85,9 @@ typedef void (*http_handler)(struct req *r);
 
 struct route {
     const char *method;
-    const char *pattern; /* segments; "{id}" captures a positive integer; "{name}" matches a
-                            machine name [a-z][a-z0-9_]{0,31} (last segment, not captured) */
+    const char *pattern; /* segments; "{name}" matches a machine name [a-z][a-z0-9_]{0,31}
+                            (last segment, not captured); any other "{…}" ({id}, {number},
+                            {attachment_id}) captures a positive integer into params, in order */
     http_handler handler;
     unsigned flags;
     unsigned roles; /* any of these roles is required; 0 = any authenticated principal */

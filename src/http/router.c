@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-/* Matches path against pattern; captures {id} segments. Query strings are not part of url. */
+/* Matches path against pattern; captures integer segments ({id}, {number}, …). Query strings
+ * are not part of url. */
 bool http_route_match(const char *pattern, const char *path, int64_t *params)
 {
     size_t np = 0;
@@ -15,7 +16,9 @@ bool http_route_match(const char *pattern, const char *path, int64_t *params)
         const char *se = strchr(path, '/');
         size_t pl = pe ? (size_t)(pe - pattern) : strlen(pattern);
         size_t sl = se ? (size_t)(se - path) : strlen(path);
-        if (pl == 4 && memcmp(pattern, "{id}", 4) == 0) {
+        if (pl > 2 && pattern[0] == '{' && pattern[pl - 1] == '}' &&
+            !(pl == 6 && memcmp(pattern, "{name}", 6) == 0)) {
+            /* {id}, {number}, {attachment_id}, …: a positive integer, captured in order. */
             if (sl == 0 || sl > 18 || path[0] == '0' || np >= HTTP_MAX_PARAMS) return false;
             int64_t v = 0;
             for (size_t i = 0; i < sl; i++) {

@@ -13,8 +13,9 @@
 
 #include "store/store.h"
 
-#define SQ_NSTMT 40   /* >= the statement count of store_sqlite.c */
-#define SQ_EXT_MAX 40 /* statements of store_assets.c */
+#define SQ_NSTMT 40       /* >= the statement count of store_sqlite.c */
+#define SQ_EXT_MAX 80     /* statements of store_assets.c (0..39) and store_reports.c */
+#define SQ_EXT_REPORTS 40 /* first slot of store_reports.c */
 
 struct sq_conn {
     sqlite3 *db;
@@ -71,6 +72,25 @@ int sq_delegation_active(struct store *base, int64_t operator_org, int64_t vendo
                          struct delegation_rec *out);
 int sq_delegation_list(struct store *base, int64_t org_id, int64_t after, store_delegation_cb cb,
                        void *ctx);
+/* store_reports.c */
+int sq_job_report_file(struct sq_store *s, struct store_write *w);
+int sq_job_report_ack(struct sq_store *s, struct store_write *w);
+int sq_job_attachment_put(struct sq_store *s, struct store_write *w);
+int sq_incident_get(struct store *base, int64_t id, struct incident_rec *out);
+int sq_incident_list(struct store *base, const struct incident_filter *f, int64_t after,
+                     store_incident_cb cb, void *ctx);
+int sq_report_get(struct store *base, int64_t incident_id, int64_t number, struct report_rec *out);
+int sq_report_list(struct store *base, int64_t incident_id, store_report_cb cb, void *ctx);
+int sq_report_routes(struct store *base, int64_t report_id, store_route_cb cb, void *ctx);
+int sq_incident_assets(struct store *base, int64_t incident_id, int64_t *ids, size_t cap,
+                       size_t *n);
+int sq_attachment_list(struct store *base, int64_t incident_id, int64_t report_id,
+                       store_attachment_cb cb, void *ctx);
+int sq_attachment_get(struct store *base, int64_t id, struct attachment_rec *out);
+int sq_report_recipients(struct store *base, uint64_t sectors, int64_t *ids,
+                         enum pol_org_type *types, size_t cap, size_t *n);
+int sq_attachment_content(struct store *base, int64_t id, store_blob_cb cb, void *ctx);
+
 int sq_filing_counts(struct store *base, int64_t org_id, int64_t after_org, const char *today,
                      const char *due_from, store_filing_cb cb, void *ctx);
 

@@ -118,9 +118,14 @@ enum store_wop {
     STORE_W_DELEGATION_REVOKE,  /* target_id; user in audit.user_id */
     STORE_W_SUBMISSION_RECEIVE, /* target_id: ministry acknowledges receipt */
     STORE_W_SUBMISSION_FORWARD, /* target_id: ministry forwards to the national centre */
+    STORE_W_REPORT_FILE,        /* w->report: an incident report (store_reports.c) */
+    STORE_W_REPORT_ACK,         /* target_id: report, user.org_id: recipient acknowledges */
+    STORE_W_ATTACHMENT_PUT,     /* w->attachment: an uploaded file */
 };
 
-struct asset_filing; /* below */
+struct asset_filing;      /* below */
+struct report_filing;     /* below */
+struct attachment_upload; /* below */
 
 struct delegation_rec {
     int64_t id;
@@ -137,7 +142,9 @@ struct store_write {
     struct token_rec token;
     struct session_rec session;
     struct delegation_rec delegation;
-    struct asset_filing *filing; /* ASSET_FILE: owned by whoever owns the job */
+    struct asset_filing *filing;          /* ASSET_FILE: owned by whoever owns the job */
+    struct report_filing *report;         /* REPORT_FILE: likewise */
+    struct attachment_upload *attachment; /* ATTACHMENT_PUT: likewise */
     unsigned char secret_hash[crypto_generichash_BYTES]; /* token/session credential hash */
     int64_t target_id;                                   /* updates, revocations */
     int64_t expect_version; /* ORG_UPDATE: optimistic concurrency, 0 = don't check */
@@ -275,6 +282,121 @@ typedef bool (*store_filing_cb)(const struct filing_counts *r, void *ctx);
 
 void store_asset_rec_free(struct asset_rec *r);
 
+/* ---- incident reports (migration 0004; store_reports.c) ---------------------------------- */
+
+#define STORE_MAX_RECIPIENTS 16
+#define STORE_IDENT_MAX 24
+
+/* A report to file: the first report of a new incident (incident_id 0) or the next report of
+ * one. The job reads the strings and arrays; it owns none of them. */
+struct report_filing {
+    int64_t incident_id;   /* 0: a new incident (its identification number is assigned) */
+    int64_t expect_number; /* follow-up: the latest number the caller diffed against */
+    /* incident (new incident only) */
+    int64_t reporter_org, relay_org;
+    bool anonymised;
+    const char *form;
+    uint64_t sectors;
+    const int64_t *recipients; /* the ministries of the sectors, then the national centre */
+    const char *const *recipient_roles; /* "ministry" | "national_centre" */
+    size_t nrecipients;
+    /* incident state after this report */
+    int64_t aware_ms;
+    const char *hosting, *awareness_source, *event_class;
+    const char *detailed_due; /* "" unknown */
+    int64_t detailed_due_ms, quick_target_ms;
+    unsigned categories;
+    const char *reportable, *reason, *status;
+    const int64_t *assets; /* linked registered computers (replaces the incident's list) */
+    size_t nassets;
+    /* the report */
+    const char *kind, *severity;
+    int form_version;
+    enum pol_tlp tlp;
+    unsigned opt_out;
+    int64_t filed_by_user, filed_by_org;
+    const char *body, *changes;
+    const int64_t *attachments; /* listed on this report: staged by filed_by_org, or already
+                                   bound to this incident */
+    const char *const *attachment_groups;
+    size_t nattachments;
+    /* outputs */
+    int64_t out_incident_id, out_report_id, out_number, out_filed_ms;
+    char out_ident[STORE_IDENT_MAX];
+};
+
+struct attachment_upload {
+    int64_t incident_id; /* 0: staged until a report lists it */
+    int64_t org_id, user_id;
+    const char *name, *media_type, *role;
+    const char *sha256; /* hex */
+    const void *content;
+    size_t size;
+    const char *indicators; /* JSON text or NULL */
+};
+
+struct incident_rec {
+    int64_t id;
+    char ident[STORE_IDENT_MAX];
+    int64_t reporter_org, relay_org;
+    enum pol_org_type reporter_type;
+    bool anonymised;
+    char form[16];
+    uint64_t sectors;
+    int64_t recipients[STORE_MAX_RECIPIENTS];
+    size_t nrecipients;
+    enum pol_tlp tlp;
+    char severity[12], status[8];
+    int64_t reports, created_ms, updated_ms, aware_ms;
+    char hosting[16], awareness_source[16], event_class[12];
+    char detailed_due[11];
+    int64_t detailed_due_ms, quick_target_ms, quick_ms, detailed_ms;
+    unsigned categories;
+    char reportable[12], reason[32];
+};
+
+/* A report; body and changes are heap strings after report_get (store_report_rec_free), NULL in
+ * listings. */
+struct report_rec {
+    int64_t id, incident_id, number;
+    char kind[12], form[16], severity[12];
+    int form_version;
+    enum pol_tlp tlp;
+    unsigned opt_out;
+    int64_t filed_by_user, filed_by_org, filed_ms;
+    char *body, *changes;
+};
+
+struct route_rec {
+    int64_t report_id, org_id, received_ms, acked_ms, acked_by;
+    char role[16];
+};
+
+struct attachment_rec {
+    int64_t id, incident_id, org_id, user_id, size, created_ms;
+    char name[STORE_NAME_MAX], media_type[128], role[24], sha256[65], grp[32];
+    const char *indicators; /* valid during the callback / until the next call; may be NULL */
+};
+
+/* Zero/empty members mean "no filter". */
+struct incident_filter {
+    int64_t reporter_org;
+    uint64_t sectors; /* intersect */
+    const char *form, *status;
+    const char *overdue_before; /* "YYYY-MM-DD": no detailed report and due before this */
+    int64_t from_ms, to_ms;     /* created in [from, to) */
+    const char *ident;          /* the identification number (識別番号) */
+};
+
+typedef bool (*store_incident_cb)(const struct incident_rec *r, void *ctx);
+typedef bool (*store_report_cb)(const struct report_rec *r, void *ctx);
+typedef bool (*store_route_cb)(const struct route_rec *r, void *ctx);
+typedef bool (*store_attachment_cb)(const struct attachment_rec *r, void *ctx);
+typedef bool (*store_blob_cb)(const struct attachment_rec *r, const void *data, size_t len,
+                              void *ctx);
+
+void store_report_rec_free(struct report_rec *r);
+
 /* Group-commit latency histogram: upper bounds in microseconds, the last bucket is +Inf. */
 #define STORE_HIST_N 11
 #define STORE_HIST_BOUNDS_US                                                                       \
@@ -336,6 +458,26 @@ struct store_ops {
      * `due_from` ("YYYY-MM-DD": today + due window) classify pending drafts. */
     int (*filing_counts)(struct store *s, int64_t org_id, int64_t after_org, const char *today,
                          const char *due_from, store_filing_cb cb, void *ctx);
+    /* Incident reports. */
+    int (*incident_get)(struct store *s, int64_t id, struct incident_rec *out);
+    int (*incident_list)(struct store *s, const struct incident_filter *f, int64_t after,
+                         store_incident_cb cb, void *ctx);
+    /* report_get: number 0 = the latest; heap body/changes (store_report_rec_free). */
+    int (*report_get)(struct store *s, int64_t incident_id, int64_t number, struct report_rec *out);
+    int (*report_list)(struct store *s, int64_t incident_id, store_report_cb cb, void *ctx);
+    int (*report_routes)(struct store *s, int64_t report_id, store_route_cb cb, void *ctx);
+    int (*incident_assets)(struct store *s, int64_t incident_id, int64_t *ids, size_t cap,
+                           size_t *n);
+    /* report_id > 0: the attachments listed on that report; else incident_id > 0: every
+     * attachment of the incident. */
+    int (*attachment_list)(struct store *s, int64_t incident_id, int64_t report_id,
+                           store_attachment_cb cb, void *ctx);
+    int (*attachment_get)(struct store *s, int64_t id, struct attachment_rec *out);
+    int (*attachment_content)(struct store *s, int64_t id, store_blob_cb cb, void *ctx);
+    /* Where a report on these sectors goes: the national centre and the ministries covering
+     * any of them, ascending id, at most cap. */
+    int (*report_recipients)(struct store *s, uint64_t sectors, int64_t *ids,
+                             enum pol_org_type *types, size_t cap, size_t *n);
     int (*ping)(struct store *s);
     void (*stats)(struct store *s, struct store_stats *out);
 };

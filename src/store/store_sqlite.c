@@ -694,6 +694,15 @@ static int run_job(struct sq_store *s, struct store_write *w)
     case STORE_W_SUBMISSION_FORWARD:
         rc = sq_job_submission(s, w);
         break;
+    case STORE_W_REPORT_FILE:
+        rc = sq_job_report_file(s, w);
+        break;
+    case STORE_W_REPORT_ACK:
+        rc = sq_job_report_ack(s, w);
+        break;
+    case STORE_W_ATTACHMENT_PUT:
+        rc = sq_job_attachment_put(s, w);
+        break;
     default:
         rc = RK_EINVAL;
     }
@@ -1126,6 +1135,16 @@ static const struct store_ops sq_ops = {
     .auth_token = sq_auth_token,
     .audit_list = sq_audit_list,
     .audit_verify = sq_audit_verify,
+    .incident_get = sq_incident_get,
+    .incident_list = sq_incident_list,
+    .report_get = sq_report_get,
+    .report_list = sq_report_list,
+    .report_routes = sq_report_routes,
+    .incident_assets = sq_incident_assets,
+    .attachment_list = sq_attachment_list,
+    .attachment_get = sq_attachment_get,
+    .attachment_content = sq_attachment_content,
+    .report_recipients = sq_report_recipients,
     .asset_get = sq_asset_get,
     .asset_list = sq_asset_list,
     .asset_versions = sq_asset_versions,

@@ -149,7 +149,8 @@ static void cli_validate(void **st)
     snprintf(good, sizeof good, "%s/quick.json", S.dir);
     snprintf(bad, sizeof bad, "%s/bad.json", S.dir);
     /* A DDoS quick report: anything may be blank; what is given must be right. */
-    write_file(good, "{\"form\":\"ddos\",\"kind\":\"quick\",\"answers\":{"
+    write_file(good, "{\"form\":\"ddos\",\"kind\":\"quick\",\"tlp\":\"TLP:AMBER\","
+                     "\"severity\":\"warning\",\"answers\":{"
                      "\"reporter\":{\"name\":\"東都電力株式会社\","
                      "\"corporate_number\":\"7010001008844\"},"
                      "\"attack\":{\"attacks\":[{\"attack_type\":\"T1498.001\"}]}}}");

@@ -437,8 +437,8 @@ static void check_form(int form)
         "version",  "note_ja",  "note_en",  "first_response_advice",
         "sections", NULL};
     static const char *const sec_members[] = {"id",      "number",  "label_ja",      "label_en",
-                                              "note_ja", "note_en", "reconstructed", "fields",
-                                              NULL};
+                                              "note_ja", "note_en", "reconstructed", "identifying",
+                                              "fields",  NULL};
     const json_t *doc = forms[form];
     const char *name = form_names[form];
     struct form_state fs = {.form = form};
