@@ -6,6 +6,10 @@
 #   (wrk, 2 threads) for BENCH_SECONDS. Reports writes/s, p50/p99 latency and renkeid's peak
 #   RSS. The peer figure is the same server with --max-batch 1: one fsync per write, i.e.
 #   what a server without group commit gets on this disk.
+# incident reports (bench/reports.sh, described there): durable DDoS quick reports (~4.7 KB)
+#   filed through POST /api/v1/incidents by 64 clients, reports/s with p50/p99 and peak RSS, the
+#   1-fsync peer, follow-ups, and where the time goes (CPU per report, group commit, perf).
+#   BENCH_REPORTS=0 skips it.
 # asset registry (bench/assets.sh, described there): inventory import rows/s for a 100,000-row
 #   CSV (dry run, real import, re-import, 1%-changed file) and GET /api/v1/filing-status
 #   p50/p99 with 300 operators x 500 entries. BENCH_ASSETS=0 skips it.
@@ -79,6 +83,9 @@ stop
 start --max-batch 1
 run_writes "peer: same server, 1 fsync/write"
 stop
+
+# Incident reports: durable report submissions/s and where the time goes (BENCH_REPORTS=0 skips).
+[[ ${BENCH_REPORTS:-1} == 0 ]] || bash bench/reports.sh
 
 # The asset registry: inventory import rows/s and filing-status latency (BENCH_ASSETS=0 skips).
 [[ ${BENCH_ASSETS:-1} == 0 ]] || bash bench/assets.sh
