@@ -98,6 +98,8 @@ CREATE TABLE attachments (
     content     BLOB    NOT NULL
 );
 CREATE INDEX attachments_incident ON attachments(incident_id, id);
+-- Files uploaded but not yet listed on a report, per organisation (bounded: see STAGED_MAX).
+CREATE INDEX attachments_staged ON attachments(org_id) WHERE incident_id IS NULL;
 
 CREATE TABLE report_attachments (
     report_id     INTEGER NOT NULL REFERENCES incident_reports(id),

@@ -122,6 +122,13 @@ static bool parse_list(struct req *r, struct upload *u)
 
 static void upload_finish(struct req *r)
 {
+    if (r->w->rc == RK_ECONFLICT) {
+        http_problem(r, 409, "conflict", "Conflict",
+                     "Your organisation has 200 uploaded files no report lists yet: list them on "
+                     "a report (or upload straight to the incident) before uploading more.",
+                     NULL);
+        return;
+    }
     if (r->w->rc != RK_OK) {
         http_problem_rc(r, r->w->rc, r->w);
         return;

@@ -325,6 +325,8 @@ struct report_filing {
     char out_ident[STORE_IDENT_MAX];
 };
 
+#define STORE_STAGED_MAX 200 /* files an organisation has uploaded but no report lists yet */
+
 struct attachment_upload {
     int64_t incident_id; /* 0: staged until a report lists it */
     int64_t org_id, user_id;

@@ -588,13 +588,45 @@ static void validation_rules(void **st)
     resp_free(&r);
 }
 
+/* Uploaded files wait for a report that lists them; an organisation may stage at most 200. */
+static void staged_limit(void **st)
+{
+    (void)st;
+    char auth[160];
+    snprintf(auth, sizeof auth, "%s", WANGAN);
+    struct resp r;
+    for (int i = 0; i < 200; i++) {
+        http(&S, "POST", "/api/v1/attachments?name=sample.txt&role=sample", auth, NULL, NULL,
+             "text/plain", "suspicious mail body", &r);
+        if (r.status != 201) fail_msg("upload %d: %ld %s", i, r.status, r.body);
+        resp_free(&r);
+    }
+    http(&S, "POST", "/api/v1/attachments?name=sample.txt&role=sample", auth, NULL, NULL,
+         "text/plain", "one too many", &r);
+    assert_int_equal(r.status, 409);
+    resp_free(&r);
+    /* Bad uploads are refused before anything is stored. */
+    http(&S, "POST", "/api/v1/attachments?name=a/b.txt&role=sample", auth, NULL, NULL, "text/plain",
+         "x", &r);
+    assert_int_equal(r.status, 400);
+    assert_string_equal(json_string_value(json_object_get(problem_error(&r, 0), "pointer")),
+                        "/query/name");
+    resp_free(&r);
+    http(&S, "POST", "/api/v1/attachments?name=a.txt&role=selfie", auth, NULL, NULL, "text/plain",
+         "x", &r);
+    assert_int_equal(r.status, 400);
+    resp_free(&r);
+    http(&S, "POST", "/api/v1/attachments?name=a.txt&role=sample", auth, NULL, NULL, NULL, "x", &r);
+    assert_int_equal(r.status, 415);
+    resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(ddos_case),
-        cmocka_unit_test(ransomware_case),
-        cmocka_unit_test(liaison_fig5),
-        cmocka_unit_test(validation_rules),
+        cmocka_unit_test(ddos_case),    cmocka_unit_test(ransomware_case),
+        cmocka_unit_test(liaison_fig5), cmocka_unit_test(validation_rules),
+        cmocka_unit_test(staged_limit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
