@@ -111,6 +111,13 @@ static bool parse_list(struct req *r, struct upload *u)
         http_problem(r, 422, "validation", "The source-IP list has invalid lines", NULL, &errs);
         return false;
     }
+    /* Reports show a preview; the whole list is the file itself (a download away). */
+    json_t *list = json_object_get(out, "indicators");
+    if (rc == RK_OK && json_array_size(list) > INC_INDICATOR_PREVIEW) {
+        while (json_array_size(list) > INC_INDICATOR_PREVIEW)
+            json_array_remove(list, json_array_size(list) - 1);
+        json_object_set_new(out, "truncated", json_true());
+    }
     if (rc == RK_OK) u->indicators = json_dumps(out, JSON_COMPACT);
     json_decref(out);
     if (rc != RK_OK || !u->indicators) {

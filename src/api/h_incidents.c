@@ -29,11 +29,7 @@ static void submit(struct req *r, struct inc_filing *fs, int64_t incident_id)
         return;
     }
     w->report = &fs->f;
-    snprintf(w->audit.detail, sizeof w->audit.detail,
-             "{\"form\":\"%s\",\"kind\":\"%s\",\"reporter_org\":%lld,\"relay_org\":%lld,"
-             "\"token\":%lld}",
-             fs->f.form, fs->f.kind, (long long)fs->f.reporter_org, (long long)fs->f.relay_org,
-             (long long)r->auth.token_id);
+    inc_audit_detail(&fs->f, "api", r->auth.token_id, w->audit.detail, sizeof w->audit.detail);
     http_submit(r, w);
 }
 
@@ -265,8 +261,11 @@ void h_reports_diff(struct req *r)
         json_pack("{s:I, s:I, s:O, s:O}", "number", (json_int_t)r->params[1], "previous",
                   (json_int_t)(r->params[1] - 1), "changes", json_object_get(v, "changes"),
                   "withheld", json_object_get(v, "withheld"));
-    json_decref(v);
     if (r->params[1] == 1) json_object_set_new(out, "previous", json_null());
+    /* The previous report is one p may not read: its changes are not shown. */
+    if (json_is_true(json_object_get(v, "changes_withheld")))
+        json_object_set_new(out, "changes_withheld", json_true());
+    json_decref(v);
     http_reply_json(r, 200, out);
 }
 

@@ -15,7 +15,8 @@
 struct inc_ctx {
     struct app *app;
     const struct pol_principal *p;
-    const json_t *doc; /* the request */
+    const json_t *doc;  /* the request */
+    const json_t *form; /* its form's definition */
     struct inc_err *err;
 };
 
@@ -117,6 +118,9 @@ static bool recipients(struct inc_ctx *c, struct inc_filing *fs, uint64_t sector
     int rc = c->app->store->ops->report_recipients(c->app->store, sectors, ids, types,
                                                    STORE_MAX_RECIPIENTS, &n);
     if (rc != RK_OK) return store_fail(c, rc);
+    /* More recipient organisations than a report can carry is a directory error: refuse
+     * rather than leave one out. */
+    if (n >= STORE_MAX_RECIPIENTS) return store_fail(c, RK_ELIMIT);
     struct report_filing *f = &fs->f;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n; i++) {
@@ -185,6 +189,7 @@ static bool follow_source(struct inc_ctx *c, const struct incident_rec *inc, str
     f->expect_number = inc->reports;
     f->reporter_org = inc->reporter_org;
     f->relay_org = inc->relay_org;
+    f->anonymised = inc->anonymised;
     f->sectors = inc->sectors;
     for (size_t i = 0; i < inc->nrecipients; i++) {
         fs->recipients[i] = inc->recipients[i];
@@ -214,6 +219,10 @@ static bool check_numbering(struct inc_ctx *c, const struct incident_rec *inc,
     if (!inc && strcmp(kind, "follow_up") == 0)
         return fail(c, "/kind", "first_report",
                     "the first report of an incident is a quick or detailed report");
+    if (inc && strcmp(kind, "quick") == 0)
+        return fail(c, "/kind", "quick_first",
+                    "only an incident's first report is its quick report (速報): file a detailed "
+                    "report or a follow-up");
     if (strcmp(fs->f.form, "liaison") == 0) {
         const json_t *n = json_object_get(json_object_get(a, "header"), "report_number");
         if (json_integer_value(n) != number) {
@@ -245,6 +254,10 @@ static bool prepare_assets(struct inc_ctx *c, const struct incident_rec *inc, st
     const json_t *ids = json_object_get(fs->norm, "assets");
     f->categories = inc ? inc->categories : 0;
     if (!ids) return true; /* the incident keeps its list */
+    /* Only the operator knows (and may read) its registry: a relaying CEPTOAR cannot link it. */
+    if (c->p->org_id != f->reporter_org)
+        return fail(c, "/assets", "not_allowed",
+                    "only the operator links its registered computers (in a follow-up)");
     f->categories = 0;
     size_t i;
     const json_t *v;
@@ -306,6 +319,7 @@ static bool prepare_awareness(struct inc_ctx *c, const struct incident_rec *inc,
         const char *own = given ? given : inc ? NULL : found;
         int64_t own_ms = own ? report_parse_time(own) : inc ? inc->aware_ms : now;
         int64_t notice_ms = notice ? report_parse_time(notice) : 0;
+        if (!host && inc) host = inc->hosting; /* a follow-up keeps the incident's hosting */
         enum rr_hosting h = hosting_of(host);
         bool provider = h == RR_HOST_SAAS || h == RR_HOST_PAAS_PLATFORM;
         if (rr_awareness(h, own_ms, notice_ms, &f->aware_ms) != RK_OK)
@@ -314,6 +328,13 @@ static bool prepare_awareness(struct inc_ctx *c, const struct incident_rec *inc,
         if (f->aware_ms > now + INC_FUTURE_SLACK_MS)
             return fail(c, provider ? "/provider_notified_at" : "/aware_at", "future",
                         "awareness cannot be in the future");
+        /* A correction may bring awareness forward, never push it back: moving it later would
+         * move the detailed report's deadline with it (and take a late incident off the
+         * overdue list). */
+        if (inc && f->aware_ms > inc->aware_ms)
+            return fail(c, provider ? "/provider_notified_at" : "/aware_at", "later_than_first",
+                        "awareness cannot move later than the incident's; ask the national "
+                        "centre to correct it");
         snprintf(fs->hosting, sizeof fs->hosting, "%s", host ? host : "on_prem");
         snprintf(fs->awareness_source, sizeof fs->awareness_source, "%s",
                  provider ? "provider_notice"
@@ -336,16 +357,26 @@ static bool prepare_awareness(struct inc_ctx *c, const struct incident_rec *inc,
     return true;
 }
 
-static void prepare_verdict(struct inc_filing *fs)
+static void prepare_verdict(struct inc_ctx *c, struct inc_filing *fs)
 {
     struct report_filing *f = &fs->f;
+    /* The duty to report starts with the law: an event the operator knew of before the
+     * enforcement date is shared voluntarily. */
+    const struct asset_rules *rules = &c->app->rules;
+    if (rules->have_enforcement &&
+        (f->aware_ms / 1000 + 9 * 3600) / 86400 < dl_to_days(&rules->enforcement)) {
+        f->event_class = json_string_value(json_object_get(fs->norm, "event_class"));
+        f->reportable = "voluntary";
+        f->reason = INC_BEFORE_ENFORCEMENT;
+        return;
+    }
     const char *cls = json_string_value(json_object_get(fs->norm, "event_class"));
     f->event_class = cls;
-    enum rr_event_class c = strcmp(cls, "trace") == 0       ? RR_EVENT_TRACE
-                            : strcmp(cls, "precursor") == 0 ? RR_EVENT_PRECURSOR
-                                                            : RR_EVENT_OCCURRED;
+    enum rr_event_class ec = strcmp(cls, "trace") == 0       ? RR_EVENT_TRACE
+                             : strcmp(cls, "precursor") == 0 ? RR_EVENT_PRECURSOR
+                                                             : RR_EVENT_OCCURRED;
     struct rr_verdict v;
-    if (rr_reportability(c, f->categories & 0x3fu, &v) != RK_OK) {
+    if (rr_reportability(ec, f->categories & 0x3fu, &v) != RK_OK) {
         f->reportable = "voluntary";
         f->reason = "no_registered_computer";
         return;
@@ -366,10 +397,37 @@ static const char *status_of(const json_t *answers, const struct incident_rec *i
 
 /* ---- attachments ------------------------------------------------------------------------ */
 
+/* The opt-out group a file listed outside the form's fields falls in, by what it is: evidence
+ * of the attack (source lists, samples, logs, ransom notes) goes with section 4, a connection
+ * diagram with section 3; "" on a form without opt-out. */
+static const char *role_group(const json_t *form, const char *role)
+{
+    static const char *const map[][2] = {{"source_ip_list", "attack"},
+                                         {"sample", "attack"},
+                                         {"log", "attack"},
+                                         {"ransom_note", "attack"},
+                                         {"connection_diagram", "affected_systems"},
+                                         {"other", "other"}};
+    const char *names[16];
+    size_t n = report_opt_out_groups(form, names, 16);
+    for (size_t i = 0; i < RK_ARRAY_LEN(map); i++) {
+        if (strcmp(role, map[i][0]) != 0) continue;
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(names[k], map[i][1]) == 0) return names[k];
+    }
+    return "";
+}
+
 static bool add_attachment(struct inc_ctx *c, const struct incident_rec *inc, struct inc_filing *fs,
                            const char *id, const char *grp, const char *ptr)
 {
     struct report_filing *f = &fs->f;
+    size_t n = id ? strlen(id) : 0;
+    bool digits = n > 0 && n <= 18 && id[0] != '0';
+    for (size_t i = 0; digits && i < n; i++)
+        digits = id[i] >= '0' && id[i] <= '9';
+    if (!digits)
+        return fail(c, ptr, "format", "not an attachment id (see POST /api/v1/attachments)");
     int64_t aid = strtoll(id, NULL, 10);
     for (size_t i = 0; i < f->nattachments; i++)
         if (fs->atts[i] == aid) return true; /* named twice: listed once */
@@ -378,6 +436,7 @@ static bool add_attachment(struct inc_ctx *c, const struct incident_rec *inc, st
     if (rc != RK_OK && rc != RK_ENOTFOUND) return store_fail(c, rc);
     bool ok = rc == RK_OK &&
               (a.incident_id == 0 ? a.org_id == c->p->org_id : inc && a.incident_id == inc->id);
+    if (ok && !grp) grp = role_group(c->form, a.role);
     if (!ok)
         return fail(c, ptr, "attachment",
                     "no such attachment uploaded by your organisation for this incident");
@@ -415,7 +474,7 @@ static bool prepare_attachments(struct inc_ctx *c, const struct incident_rec *in
     {
         char ptr[48];
         snprintf(ptr, sizeof ptr, "/attachments/%zu", j);
-        if (!add_attachment(c, inc, fs, json_string_value(v), "", ptr)) return false;
+        if (!add_attachment(c, inc, fs, json_string_value(v), NULL, ptr)) return false;
     }
     fs->f.attachments = fs->atts;
     fs->f.attachment_groups = fs->att_groups;
@@ -466,7 +525,7 @@ bool inc_prepare(struct app *app, const struct pol_principal *p, const json_t *d
                  const struct incident_rec *inc, struct inc_filing *fs, struct inc_err *err)
 {
     memset(err, 0, sizeof *err);
-    struct inc_ctx cc = {app, p, doc, err}, *c = &cc;
+    struct inc_ctx cc = {app, p, doc, NULL, err}, *c = &cc;
     int rc = report_input_check(c->app->forms, doc, &fs->norm, &err->errs);
     if (rc == RK_EINVAL) {
         err->status = 422;
@@ -481,17 +540,32 @@ bool inc_prepare(struct app *app, const struct pol_principal *p, const json_t *d
     f->severity = json_string_value(json_object_get(n, "severity"));
     policy_tlp_parse(json_string_value(json_object_get(n, "tlp")), &f->tlp);
     const json_t *form = forms_get(c->app->forms, f->form);
+    c->form = form;
     f->form_version = (int)json_integer_value(json_object_get(form, "version"));
     if (!(inc ? follow_source(c, inc, fs) : prepare_source(c, fs))) return false;
     if (!check_numbering(c, inc, fs) || !prepare_assets(c, inc, fs) ||
         !prepare_awareness(c, inc, fs) || !prepare_attachments(c, inc, fs, form))
         return false;
-    prepare_verdict(fs);
+    prepare_verdict(c, fs);
     f->status = status_of(json_object_get(n, "answers"), inc);
     f->opt_out = opt_out_mask(form, json_object_get(n, "opt_out_groups"));
     f->filed_by_user = c->p->user_id;
     f->filed_by_org = c->p->org_id;
     return prepare_diff(c, inc, fs);
+}
+
+void inc_audit_detail(const struct report_filing *f, const char *via, int64_t token, char *buf,
+                      size_t cap)
+{
+    /* An anonymised relay keeps the operator out of the trail too (the incident row holds it,
+     * for the platform's own use). */
+    char reporter[24] = "null";
+    if (!f->anonymised) snprintf(reporter, sizeof reporter, "%lld", (long long)f->reporter_org);
+    snprintf(buf, cap,
+             "{\"via\":\"%s\",\"form\":\"%s\",\"kind\":\"%s\",\"reporter_org\":%s,"
+             "\"relay_org\":%lld,\"anonymised\":%s,\"token\":%lld}",
+             via, f->form, f->kind, reporter, (long long)f->relay_org,
+             f->anonymised ? "true" : "false", (long long)token);
 }
 
 int inc_file_sync(struct app *app, const struct pol_principal *p, const json_t *doc,
@@ -528,11 +602,7 @@ int inc_file_sync(struct app *app, const struct pol_principal *p, const json_t *
     store_audit_set(&w->audit, p->user_id, p->org_id,
                     incident_id ? "incident.report" : "incident.create", "incident", incident_id,
                     request_id);
-    snprintf(w->audit.detail, sizeof w->audit.detail,
-             "{\"via\":\"%s\",\"form\":\"%s\",\"kind\":\"%s\",\"reporter_org\":%lld,"
-             "\"relay_org\":%lld}",
-             request_id, fs->f.form, fs->f.kind, (long long)fs->f.reporter_org,
-             (long long)fs->f.relay_org);
+    inc_audit_detail(&fs->f, request_id, 0, w->audit.detail, sizeof w->audit.detail);
     rc = store_write_sync(app->store, w);
     if (rc == RK_ECONFLICT) {
         err->status = 409;

@@ -11,6 +11,12 @@
 #include "api/report_input.h"
 #include "domain/report_rules.h"
 
+/* The reportability reason of an event known before the law's enforcement date. */
+#define INC_BEFORE_ENFORCEMENT "before_enforcement"
+
+/* Indicators kept per source-IP list, and shown per report (the whole list is the file). */
+#define INC_INDICATOR_PREVIEW 1000
+
 /* A report being filed: kept across the two halves of the request (r->hstate). */
 struct inc_filing {
     struct report_filing f;
@@ -52,6 +58,10 @@ bool inc_prepare(struct app *app, const struct pol_principal *p, const json_t *d
 int inc_file_sync(struct app *app, const struct pol_principal *p, const json_t *doc,
                   int64_t incident_id, const char *request_id, int64_t *out_incident,
                   int64_t *out_number, struct inc_err *err);
+/* The audit record's detail for a report filing (compact JSON into buf; via: "api", "cli",
+ * "demo"; token: the API token used, 0 for none). */
+void inc_audit_detail(const struct report_filing *f, const char *via, int64_t token, char *buf,
+                      size_t cap);
 /* Answers err as problem+json. */
 void inc_err_answer(struct req *r, const struct inc_err *err);
 

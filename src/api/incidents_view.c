@@ -36,10 +36,11 @@ static json_t *org_ref(struct app *app, int64_t id)
 static json_t *view_source(struct app *app, const struct pol_principal *p,
                            const struct incident_rec *inc, const struct pol_report *pr)
 {
-    json_t *s = policy_report_part_visible(p, pr, POL_PART_IDENTITY)
-                    ? org_ref(app, inc->reporter_org)
-                    : json_pack("{s:b}", "withheld", 1);
-    if (s && inc->relay_org) {
+    bool identity = policy_report_part_visible(p, pr, POL_PART_IDENTITY);
+    json_t *s = identity ? org_ref(app, inc->reporter_org) : json_pack("{s:b}", "withheld", 1);
+    /* Who relayed narrows who the victim can be (the CEPTOAR's members): only those who know
+     * the source, and the recipients (to whom the CEPTOAR is the source), are told. */
+    if (s && inc->relay_org && (identity || is_recipient(p, inc))) {
         json_object_set_new(s, "relayed_by", org_ref(app, inc->relay_org));
         json_object_set_new(s, "anonymised", json_boolean(inc->anonymised));
     }
@@ -81,7 +82,17 @@ static json_t *view_reportability(const struct incident_rec *inc)
                             : strcmp(inc->event_class, "precursor") == 0 ? RR_EVENT_PRECURSOR
                                                                          : RR_EVENT_OCCURRED;
     struct rr_verdict v;
-    if (rr_reportability(c, inc->categories & 0x3fu, &v) != RK_OK) return json_null();
+    if (strcmp(inc->reason, INC_BEFORE_ENFORCEMENT) == 0)
+        v = (struct rr_verdict){
+            .result = RR_VOLUNTARY,
+            .code = INC_BEFORE_ENFORCEMENT,
+            .ja = "法の施行日より前に認知した事象のため、報告義務の対象外です"
+                  "(自主的な情報共有は可能です)。",
+            .en = "The event was known before the law took effect: reporting is voluntary (you "
+                  "may still share).",
+        };
+    else if (rr_reportability(c, inc->categories & 0x3fu, &v) != RK_OK)
+        return json_null();
     json_t *cats = json_array();
     for (int i = 0; i < 6; i++)
         if (inc->categories & (1u << i))
@@ -92,26 +103,34 @@ static json_t *view_reportability(const struct incident_rec *inc)
                      "categories", cats);
 }
 
+struct route_ctx {
+    const struct pol_principal *p;
+    json_t *rows;
+};
+
 static bool route_cb(const struct route_rec *rt, void *ctx)
 {
     char t1[32], t2[32];
     json_t *row = json_pack("{s:I, s:s, s:s?, s:s?}", "org_id", (json_int_t)rt->org_id, "role",
                             rt->role, "received_at", time_or_null(rt->received_ms, t1, sizeof t1),
                             "acknowledged_at", time_or_null(rt->acked_ms, t2, sizeof t2));
+    /* Which person acknowledged is the recipient's own business. */
+    const struct pol_principal *p = ((struct route_ctx *)ctx)->p;
     json_object_set_new(row, "acknowledged_by",
-                        rt->acked_by ? json_integer(rt->acked_by) : json_null());
-    json_array_append_new(ctx, row);
+                        rt->acked_by && rt->org_id == p->org_id ? json_integer(rt->acked_by)
+                                                                : json_null());
+    json_array_append_new(((struct route_ctx *)ctx)->rows, row);
     return true;
 }
 
-static json_t *view_routing(struct app *app, int64_t report_id)
+static json_t *view_routing(struct app *app, const struct pol_principal *p, int64_t report_id)
 {
-    json_t *a = json_array();
-    if (a && app->store->ops->report_routes(app->store, report_id, route_cb, a) != RK_OK) {
-        json_decref(a);
+    struct route_ctx c = {p, json_array()};
+    if (c.rows && app->store->ops->report_routes(app->store, report_id, route_cb, &c) != RK_OK) {
+        json_decref(c.rows);
         return NULL;
     }
-    return a;
+    return c.rows;
 }
 
 struct list_ctx {
@@ -166,7 +185,7 @@ json_t *inc_view(struct app *app, const struct pol_principal *p, const struct in
     app->store->ops->report_list(app->store, inc->id, report_item_cb, &c);
     json_object_set_new(v, "report_list", c.items);
     if ((is_source(p, inc) || is_recipient(p, inc)) && c.latest_id)
-        json_object_set_new(v, "routing", view_routing(app, c.latest_id));
+        json_object_set_new(v, "routing", view_routing(app, p, c.latest_id));
     return v;
 }
 
@@ -200,6 +219,9 @@ bool inc_attachment_visible(const struct pol_principal *p, const struct pol_repo
                             unsigned opt_out, const json_t *form, const char *role, const char *grp)
 {
     if (strncmp(role, "annex_", 6) == 0) return policy_report_part_visible(p, pr, POL_PART_ANNEX);
+    /* A press release names the operator. */
+    if (strcmp(role, "press_release") == 0 && !policy_report_part_visible(p, pr, POL_PART_IDENTITY))
+        return false;
     if (opt_out & group_bit(form, grp))
         return policy_report_part_visible(p, pr, POL_PART_OPTED_OUT);
     return policy_report_part_visible(p, pr, POL_PART_BODY);
@@ -229,6 +251,7 @@ struct att_ctx {
     unsigned opt_out;
     const json_t *form;
     json_t *list, *indicators;
+    json_int_t total; /* indicators in the visible lists, shown or not */
 };
 
 static bool att_cb(const struct attachment_rec *a, void *ctx)
@@ -239,8 +262,10 @@ static bool att_cb(const struct attachment_rec *a, void *ctx)
     json_t *ind = a->indicators ? json_loads(a->indicators, 0, NULL) : NULL;
     size_t i;
     json_t *it;
+    c->total += json_integer_value(json_object_get(ind, "count"));
     json_array_foreach(json_object_get(ind, "indicators"), i, it)
     {
+        if (json_array_size(c->indicators) >= INC_INDICATOR_PREVIEW) break;
         json_t *x = json_copy(it);
         json_object_set_new(x, "attachment", json_sprintf("%lld", (long long)a->id));
         json_array_append_new(c->indicators, x);
@@ -250,6 +275,43 @@ static bool att_cb(const struct attachment_rec *a, void *ctx)
 }
 
 /* Removes the sections p may not see from answers (and their changes); names them. */
+/* Drops the changes at path prefix "/<sid>" (a section) or "/<sid>/<fid>" (a field). */
+static void drop_changes(json_t *changes, const char *prefix)
+{
+    size_t len = strlen(prefix);
+    for (size_t k = json_array_size(changes); k-- > 0;) {
+        const char *path = json_string_value(json_object_get(json_array_get(changes, k), "path"));
+        if (path && strncmp(path, prefix, len) == 0 && (path[len] == '/' || path[len] == 0))
+            json_array_remove(changes, k);
+    }
+}
+
+/* Fields marked identifying inside a section p may otherwise see. */
+static void redact_fields(const struct pol_principal *p, const struct pol_report *pr,
+                          const json_t *sec, json_t *answers, json_t *changes, json_t *withheld)
+{
+    const char *sid = json_string_value(json_object_get(sec, "id"));
+    json_t *asec = json_object_get(answers, sid);
+    size_t i;
+    const json_t *f;
+    json_array_foreach(json_object_get(sec, "fields"), i, f)
+    {
+        if (!json_is_true(json_object_get(f, "identifying")) ||
+            policy_report_part_visible(p, pr, POL_PART_IDENTITY))
+            continue;
+        const char *fid = json_string_value(json_object_get(f, "id"));
+        char prefix[160];
+        snprintf(prefix, sizeof prefix, "/%s/%s", sid, fid);
+        bool had = json_object_get(asec, fid) != NULL;
+        json_object_del(asec, fid);
+        drop_changes(changes, prefix);
+        if (had)
+            json_array_append_new(withheld, json_pack("{s:s, s:s, s:s}", "section", sid, "field",
+                                                      fid, "reason", "identity"));
+    }
+    if (asec && json_object_size(asec) == 0) json_object_del(answers, sid);
+}
+
 static void redact(const struct pol_principal *p, const struct pol_report *pr, const json_t *form,
                    unsigned opt_out, json_t *answers, json_t *changes, json_t *withheld)
 {
@@ -265,16 +327,15 @@ static void redact(const struct pol_principal *p, const struct pol_report *pr, c
         else if ((opt_out & section_bit(form, sec)) &&
                  !policy_report_part_visible(p, pr, POL_PART_OPTED_OUT))
             why = "opt_out";
-        if (!why) continue;
+        if (!why) {
+            redact_fields(p, pr, sec, answers, changes, withheld);
+            continue;
+        }
         json_object_del(answers, sid);
         json_array_append_new(withheld, json_pack("{s:s, s:s}", "section", sid, "reason", why));
-        size_t len = strlen(sid);
-        for (size_t k = json_array_size(changes); k-- > 0;) {
-            const char *path =
-                json_string_value(json_object_get(json_array_get(changes, k), "path"));
-            if (path && path[0] == '/' && strncmp(path + 1, sid, len) == 0 && path[len + 1] == '/')
-                json_array_remove(changes, k);
-        }
+        char prefix[80];
+        snprintf(prefix, sizeof prefix, "/%s", sid);
+        drop_changes(changes, prefix);
     }
 }
 
@@ -282,11 +343,11 @@ static void redact(const struct pol_principal *p, const struct pol_report *pr, c
  * narrower TLP or opted out of more: p sees an old value only where it could have seen it in
  * that report. Otherwise the change keeps its op and path, without "old" (and a removal of
  * something p never saw is dropped). */
-static void redact_old(struct app *app, const struct pol_principal *p,
+static bool redact_old(struct app *app, const struct pol_principal *p,
                        const struct incident_rec *inc, const struct report_rec *rep,
                        const json_t *form, json_t *changes)
 {
-    if (rep->number < 2 || !json_array_size(changes)) return;
+    if (rep->number < 2 || !json_array_size(changes)) return false;
     struct report_rec prev;
     bool readable = false;
     unsigned hidden = 0; /* opt-out bits of the previous report p may not see */
@@ -297,11 +358,17 @@ static void redact_old(struct app *app, const struct pol_principal *p,
         if (!policy_report_part_visible(p, &pr, POL_PART_OPTED_OUT)) hidden = prev.opt_out;
         store_report_rec_free(&prev);
     }
+    if (!readable) {
+        /* Even without old values, which fields changed (and which did not) tells of a report
+         * p may not read: show no changes at all. */
+        json_array_clear(changes);
+        return true;
+    }
     for (size_t k = json_array_size(changes); k-- > 0;) {
         json_t *c = json_array_get(changes, k);
         const char *path = json_string_value(json_object_get(c, "path"));
-        bool ok = readable;
-        if (ok && hidden && path && path[0] == '/') {
+        bool ok = true;
+        if (hidden && path && path[0] == '/') {
             char sec[64];
             size_t n = strcspn(path + 1, "/");
             snprintf(sec, sizeof sec, "%.*s", (int)(n < sizeof sec ? n : sizeof sec - 1), path + 1);
@@ -320,6 +387,7 @@ static void redact_old(struct app *app, const struct pol_principal *p,
         else
             json_object_del(c, "old");
     }
+    return false;
 }
 
 json_t *inc_view_report(struct app *app, const struct pol_principal *p,
@@ -345,8 +413,8 @@ json_t *inc_view_report(struct app *app, const struct pol_principal *p,
         goto out;
     }
     redact(p, &pr, form, rep->opt_out, answers, changes, withheld);
-    redact_old(app, p, inc, rep, form, changes);
-    struct att_ctx ac = {p, &pr, rep->opt_out, form, json_array(), json_array()};
+    bool changes_withheld = redact_old(app, p, inc, rep, form, changes);
+    struct att_ctx ac = {p, &pr, rep->opt_out, form, json_array(), json_array(), 0};
     app->store->ops->attachment_list(app->store, inc->id, rep->id, att_cb, &ac);
     v = json_pack("{s:I, s:s, s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:o, s:O, s:O, s:O, s:o, s:o}",
                   "incident_id", (json_int_t)inc->id, "identification_number", inc->ident, "number",
@@ -359,6 +427,10 @@ json_t *inc_view_report(struct app *app, const struct pol_principal *p,
         *rc = RK_ENOMEM;
         goto out;
     }
+    if (changes_withheld) json_object_set_new(v, "changes_withheld", json_true());
+    json_object_set_new(v, "indicator_count", json_integer(ac.total));
+    if (ac.total > (json_int_t)json_array_size(json_object_get(v, "indicators")))
+        json_object_set_new(v, "indicators_truncated", json_true());
     const json_t *groups = json_object_get(body, "opt_out_groups");
     json_object_set_new(v, "opt_out_groups", groups ? json_copy((json_t *)groups) : json_array());
     for (const char *const *k = (const char *const[]){"event_class", "hosting", "aware_at",
@@ -366,7 +438,7 @@ json_t *inc_view_report(struct app *app, const struct pol_principal *p,
          *k; k++)
         if (json_object_get(body, *k)) json_object_set(v, *k, json_object_get(body, *k));
     if (is_source(p, inc) || is_recipient(p, inc))
-        json_object_set_new(v, "routing", view_routing(app, rep->id));
+        json_object_set_new(v, "routing", view_routing(app, p, rep->id));
     if (withheld_out) *withheld_out = json_incref(withheld);
 out:
     json_decref(body);

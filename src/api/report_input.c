@@ -260,9 +260,13 @@ static void check_event(const json_t *doc, const char *form_name, const json_t *
     } else if (groups) {
         check_list(doc, "opt_out_groups", 16, group_ok, form, "enum",
                    "must be an opt-out group of the form (its numbered sections 1–6)", errs);
-        if (!ticked)
+        if (!ticked && json_array_size(groups))
             jv_error_add(errs, "/opt_out_groups", "opt_out",
                          "needs answers/opt_out/opt_out = true (the form's own tick)");
+        else if (ticked && json_is_array(groups) && !json_array_size(groups))
+            /* The tick with an empty list is a contradiction, not "share everything". */
+            jv_error_add(errs, "/opt_out_groups", "min_items",
+                         "name the groups opted out, or leave the member out to opt out of all");
         if (json_is_array(groups)) json_object_set(out, "opt_out_groups", (json_t *)groups);
     } else if (ticked) {
         json_t *all = json_array();

@@ -135,9 +135,9 @@ static const char *const section_members[] = {"id",      "number",  "label_ja", 
                                               "note_ja", "note_en", "reconstructed", "identifying",
                                               "fields",  NULL};
 static const char *const field_members[] = {
-    "id",    "label_ja", "label_en",    "type",    "required",      "max_len",    "max_items",
-    "min",   "values",   "values_from", "groups",  "columns",       "subheading", "opt_out_group",
-    "annex", "printed",  "note_ja",     "note_en", "reconstructed", NULL};
+    "id",    "label_ja", "label_en",    "type",    "required",      "max_len",     "max_items",
+    "min",   "values",   "values_from", "groups",  "columns",       "subheading",  "opt_out_group",
+    "annex", "printed",  "note_ja",     "note_en", "reconstructed", "identifying", NULL};
 static const char *const value_members[] = {
     "code", "ja", "en", "group", "note_ja", "note_en", "reconstructed", NULL};
 static const char *const group_members[] = {"code", "ja", "en", "note_ja", "note_en", NULL};
@@ -525,6 +525,9 @@ static void check_field(struct dctx *c, const json_t *f, const struct place *p)
     else if (!json_is_boolean(req))
         rf_err(c->errs, c->ptr, "required", "type", "must be true or false");
     check_notes(c, f, field_members);
+    const json_t *ident = json_object_get(f, "identifying");
+    if (ident && !json_is_true(ident))
+        rf_err(c->errs, c->ptr, "identifying", "enum", "must be true");
     check_subheading(c, f);
     const json_t *printed = json_object_get(f, "printed");
     if (printed && !json_is_false(printed))

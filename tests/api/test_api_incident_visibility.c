@@ -535,7 +535,10 @@ static void check_cell(int who, int t, const char *cell)
            tlp);
     EXPECT(has_withheld(r.json, "attack", "opt_out") == !O, "%s %s: withheld attack: %s", u, tlp,
            r.body);
-    EXPECT(json_array_size(json_object_get(r.json, "withheld")) == (size_t)(!I + !O),
+    /* Without identity the opt-out block (what the reporter asked to keep back) goes too. */
+    EXPECT(has_withheld(r.json, "opt_out", "identity") == !I, "%s %s: withheld opt-out block", u,
+           tlp);
+    EXPECT(json_array_size(json_object_get(r.json, "withheld")) == (size_t)(2 * !I + !O),
            "%s %s: nothing else withheld: %s", u, tlp, r.body);
     EXPECT(has_item_id(json_object_get(r.json, "attachments"), MX_LIST[t]) == O,
            "%s %s: list file on the report", u, tlp);
@@ -825,35 +828,38 @@ static void ransomware_annex_only_for_ministry(void **st)
     snprintf(p_atts, sizeof p_atts, "/api/v1/incidents/%lld/attachments", (long long)inc);
     snprintf(p_annex, sizeof p_annex, "%s/%s", p_atts, annex);
     snprintf(p_press, sizeof p_press, "%s/%s", p_atts, press);
-    /* A = sees the annex; P = sees the press release (both need the report). */
+    /* R = reads the report; A = sees the annex; P = sees the press release and the annex tick
+     * (they name the operator or tell of a personal-data breach: the source and the recipients'
+     * own staff only). */
     const struct {
         int who;
         const char *cell;
     } rows[] = {
-        {P_KAEDE, "AP"}, {P_KAEDE_V, "AP"}, /* the source, any role */
-        {P_FSA, "AP"},                      /* the recipient ministry */
-        {P_NC, "P"},                        /* the centre: never the annexes */
-        {P_TOTO_R, "P"}, {P_MIC, "P"},      /* GREEN readers */
+        {P_KAEDE, "RAP"}, {P_KAEDE_V, "RAP"}, /* the source, any role */
+        {P_FSA, "RAP"},                       /* the recipient ministry */
+        {P_NC, "RP"},                         /* the centre: never the annexes */
+        {P_TOTO_R, "R"},  {P_MIC, "R"},       /* GREEN readers: the body only */
         {P_OTHER, "-"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         const char *u = W[rows[i].who].user;
-        bool A = strchr(rows[i].cell, 'A'), P = strchr(rows[i].cell, 'P');
+        bool R = strchr(rows[i].cell, 'R'), A = strchr(rows[i].cell, 'A'),
+             P = strchr(rows[i].cell, 'P');
         CHECKED += 1;
-        EXPECT(get(rows[i].who, p_rep, &r) == (P ? 200 : 404), "%s: report", u);
-        if (P) {
+        EXPECT(get(rows[i].who, p_rep, &r) == (R ? 200 : 404), "%s: report", u);
+        if (R) {
             EXPECT(has_item_id(json_object_get(r.json, "attachments"), annex) == A,
                    "%s: annex on the report %s", u, r.body);
-            EXPECT(has_item_id(json_object_get(r.json, "attachments"), press), "%s: press", u);
-            EXPECT(json_is_true(at(r.json, "answers/business_impact/annex_1")),
-                   "%s: the annex tick is body", u);
+            EXPECT(has_item_id(json_object_get(r.json, "attachments"), press) == P, "%s: press", u);
+            EXPECT(json_is_true(at(r.json, "answers/business_impact/annex_1")) == P,
+                   "%s: the annex tick", u);
         }
         resp_free(&r);
-        EXPECT(get(rows[i].who, p_atts, &r) == (P ? 200 : 404), "%s: attachments", u);
-        if (P) {
+        EXPECT(get(rows[i].who, p_atts, &r) == (R ? 200 : 404), "%s: attachments", u);
+        if (R) {
             EXPECT(has_item_id(json_object_get(r.json, "items"), annex) == A,
                    "%s: annex in GET …/attachments", u);
-            EXPECT(has_item_id(json_object_get(r.json, "items"), press),
+            EXPECT(has_item_id(json_object_get(r.json, "items"), press) == P,
                    "%s: press in GET …/attachments", u);
         }
         resp_free(&r);
@@ -864,7 +870,7 @@ static void ransomware_annex_only_for_ministry(void **st)
         EXPECT(get(rows[i].who, p_press, &r) == (P ? 200 : 404), "%s: press download", u);
         if (P) EXPECT(r.body && streq(r.body, press_body), "%s: press content", u);
         resp_free(&r);
-        if (P) {
+        if (R) {
             EXPECT(get(rows[i].who, p_form, &r) == 200, "%s: form", u);
             EXPECT((r.body && strstr(r.body, "annex1.pdf")) == A, "%s: annex name on the form", u);
             resp_free(&r);
@@ -895,16 +901,18 @@ static void ceptoar_relay(void **st)
     /* Outside its sectors (finance), or not a CEPTOAR at all: refused. */
     post_report(P_TEISAC, "/api/v1/incidents", relay_doc(KAEDE, true, "RLK"), 403);
     post_report(P_HOKUTO_R, "/api/v1/incidents", relay_doc(TOTO, false, "RLH"), 403);
-    /* I = names toto; C = sees the reporter section. Every reader is told of the relay. */
+    /* I = names toto; C = sees the reporter section; L = is told which CEPTOAR relayed (those
+     * who know the source, and the recipients: a TLP reader is not, the relay narrows who the
+     * victim can be). */
     const struct {
         int who;
         const char *anon, *open;
     } rows[] = {
-        {P_TEISAC, "IC", "IC"},                       /* the relaying CEPTOAR: its own report */
-        {P_TOTO_R, "IC", "IC"},                       /* the operator: its own identity */
-        {P_NC, "", "IC"},                             /* recipients: not when anonymised */
-        {P_METI, "", "IC"},     {P_HOKUTO_R, "", ""}, /* a TLP reader never */
-        {P_WANGAN, "-", "-"},                         /* AMBER+STRICT: not gas */
+        {P_TEISAC, "ICL", "ICL"},                       /* the relaying CEPTOAR: its own report */
+        {P_TOTO_R, "ICL", "ICL"},                       /* the operator: its own identity */
+        {P_NC, "L", "ICL"},                             /* recipients: not when anonymised */
+        {P_METI, "L", "ICL"},     {P_HOKUTO_R, "", ""}, /* a TLP reader never */
+        {P_WANGAN, "-", "-"},                           /* AMBER+STRICT: not gas */
     };
     for (int v = 0; v < 2; v++) {
         json_int_t inc = v == 0 ? RELAY_ANON : RELAY_OPEN;
@@ -914,15 +922,17 @@ static void ceptoar_relay(void **st)
         snprintf(p_rep, sizeof p_rep, "%s/reports/1", p_inc);
         for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
             const char *cell = v == 0 ? rows[i].anon : rows[i].open, *u = W[rows[i].who].user;
-            bool R = !strchr(cell, '-'), I = strchr(cell, 'I'), C = strchr(cell, 'C');
+            bool R = !strchr(cell, '-'), I = strchr(cell, 'I'), C = strchr(cell, 'C'),
+                 L = strchr(cell, 'L');
             CHECKED += 2;
             for (int k = 0; k < 2; k++) {
                 EXPECT(get(rows[i].who, k ? p_rep : p_inc, &r) == (R ? 200 : 404),
                        "%s relay %d: %s %ld", u, v, k ? "report" : "incident", r.status);
                 if (R && r.status == 200) {
                     const json_t *src = json_object_get(r.json, "source");
-                    EXPECT(json_integer_value(at(src, "relayed_by/org_id")) == TEISAC &&
-                               json_is_true(json_object_get(src, "anonymised")) == (v == 0),
+                    EXPECT(L ? json_integer_value(at(src, "relayed_by/org_id")) == TEISAC &&
+                                   json_is_true(json_object_get(src, "anonymised")) == (v == 0)
+                             : !json_object_get(src, "relayed_by"),
                            "%s relay %d: relayed_by %s", u, v, r.body);
                     EXPECT(I ? json_integer_value(json_object_get(src, "org_id")) == TOTO
                              : source_withheld(src),

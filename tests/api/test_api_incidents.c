@@ -23,7 +23,8 @@ static char TOTO[128], METI[128], NC[128], KAEDE[128], FSA[128], HIBIKI[128], WA
 static int setup(void **state)
 {
     (void)state;
-    srv_start(&S, true, NULL);
+    const char *extra[] = {"--enforcement-date", "2026-07-01", NULL};
+    srv_start(&S, true, extra);
     bearer(&S, "toto-reporter", TOTO, sizeof TOTO);
     bearer(&S, "meti-analyst", METI, sizeof METI);
     bearer(&S, "nc-analyst", NC, sizeof NC);
@@ -381,6 +382,10 @@ static void liaison_fig5(void **st)
     assert_string_equal(json_string_value(json_object_get(r.json, "severity")), "warning");
     assert_string_equal(json_string_value(json_array_get(json_object_get(r.json, "sectors"), 0)),
                         "ci.info_comm");
+    /* Known in 2023, before the law took effect (2026-07-01 here): voluntary. */
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(r.json, "reportability"), "reason")),
+        "before_enforcement");
     /* Awareness from ⑤ 判明日時 2023-08-18 20:00 JST. */
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(r.json, "awareness"), "aware_at")),
@@ -406,6 +411,7 @@ static void liaison_fig5(void **st)
     resp_free(&r);
 
     /* 第2報 must carry the identification number and the right report number. */
+    json_object_set_new(rep, "kind", json_string("follow_up"));
     snprintf(path, sizeof path, "/api/v1/incidents/%lld/reports", (long long)id);
     json_t *h = json_object_get(answers_of(rep), "header");
     json_object_set_new(h, "report_number", json_integer(2));
@@ -432,7 +438,6 @@ static void liaison_fig5(void **st)
     assert_string_equal(json_string_value(json_object_get(e, "rule")), "report_number");
     resp_free(&r);
     json_object_set_new(h, "report_number", json_integer(2));
-    json_object_set_new(rep, "kind", json_string("follow_up"));
     post(path, HIBIKI, json_deep_copy(rep), &r);
     assert_int_equal(r.status, 201);
     assert_int_equal(json_integer_value(json_object_get(r.json, "report_number")), 2);
@@ -588,6 +593,106 @@ static void validation_rules(void **st)
     resp_free(&r);
 }
 
+static const char *first_pointer(struct resp *r, const char **rule)
+{
+    json_t *e = problem_error(r, 0);
+    *rule = json_string_value(json_object_get(e, "rule"));
+    return json_string_value(json_object_get(e, "pointer"));
+}
+
+static void expect_422(struct resp *r, const char *pointer, const char *rule)
+{
+    const char *got_rule = NULL, *got = first_pointer(r, &got_rule);
+    if (r->status != 422 || !got || strcmp(got, pointer) != 0 || strcmp(got_rule, rule) != 0)
+        fail_msg("expected 422 %s (%s), got %ld %s", pointer, rule, r->status, r->body);
+}
+
+/* Rules that guard what a follow-up, a relay or an opt-out may do. */
+static void follow_up_rules(void **st)
+{
+    (void)st;
+    struct resp r;
+    /* The opt-out tick with an empty list of groups is a contradiction, not "share all". */
+    json_t *rep = ddos_report("quick", "new");
+    json_object_set_new(rep, "opt_out_groups", json_array());
+    json_object_set_new(answers_of(rep), "opt_out", json_pack("{s:b}", "opt_out", 1));
+    post("/api/v1/incidents", TOTO, rep, &r);
+    expect_422(&r, "/opt_out_groups", "min_items");
+    resp_free(&r);
+
+    /* A source-IP list listed on the envelope falls in the attack group: opted out, a TLP
+     * reader sees neither the file nor its indicators. */
+    char auth[160];
+    snprintf(auth, sizeof auth, "%s", TOTO);
+    http(&S, "POST", "/api/v1/attachments?name=src.txt&role=source_ip_list", auth, NULL, NULL,
+         "text/plain", "203.0.113.9\n198.51.100.1\n", &r);
+    assert_int_equal(r.status, 201);
+    char att[24];
+    snprintf(att, sizeof att, "%s", json_string_value(json_object_get(r.json, "id")));
+    resp_free(&r);
+    rep = ddos_report("quick", "new");
+    json_object_set_new(rep, "tlp", json_string("TLP:GREEN"));
+    json_object_set_new(rep, "attachments", json_pack("[s]", att));
+    json_object_set_new(rep, "opt_out_groups", json_pack("[s]", "attack"));
+    json_object_set_new(answers_of(rep), "opt_out", json_pack("{s:b}", "opt_out", 1));
+    post("/api/v1/incidents", TOTO, rep, &r);
+    assert_int_equal(r.status, 201);
+    int64_t id = json_integer_value(json_object_get(r.json, "id"));
+    resp_free(&r);
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/incidents/%lld/reports/1", (long long)id);
+    http_json(&S, "GET", path, WANGAN, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "attachments")), 0);
+    assert_int_equal(json_array_size(json_object_get(r.json, "indicators")), 0);
+    assert_null(strstr(r.body, "203.0.113.9"));
+    resp_free(&r);
+    http_json(&S, "GET", path, METI, NULL, &r);
+    assert_int_equal(json_array_size(json_object_get(r.json, "indicators")), 2);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "indicator_count")), 2);
+    resp_free(&r);
+
+    /* A follow-up may bring awareness forward, not push it back; it keeps the hosting. */
+    snprintf(path, sizeof path, "/api/v1/incidents/%lld/reports", (long long)id);
+    rep = ddos_report("follow_up", "follow_up");
+    json_object_set_new(rep, "aware_at", json_string("2026-11-21T09:30+09:00"));
+    post(path, TOTO, rep, &r);
+    expect_422(&r, "/aware_at", "later_than_first");
+    resp_free(&r);
+    /* Only the first report is the quick report. */
+    rep = ddos_report("quick", "follow_up");
+    post(path, TOTO, rep, &r);
+    expect_422(&r, "/kind", "quick_first");
+    resp_free(&r);
+    /* Attachment ids in answers are checked like those of the envelope. */
+    rep = ddos_report("follow_up", "follow_up");
+    json_object_set_new(json_object_get(answers_of(rep), "attack"), "list_files",
+                        json_pack("[s]", "4xyz"));
+    post(path, TOTO, rep, &r);
+    expect_422(&r, "/answers/attack/list_files/0", "format");
+    resp_free(&r);
+    rep = ddos_report("follow_up", "follow_up");
+    json_object_set_new(rep, "aware_at", json_string("2026-11-19T09:30+09:00"));
+    post(path, TOTO, rep, &r);
+    assert_int_equal(r.status, 201);
+    json_t *dl = json_object_get(json_object_get(r.json, "deadlines"), "detailed_report");
+    assert_string_equal(json_string_value(json_object_get(dl, "due_on")), "2026-12-21");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(r.json, "awareness"), "hosting")),
+        "on_prem");
+    resp_free(&r);
+
+    /* A relaying CEPTOAR cannot probe the operator's registry through "assets". */
+    char teisac[128];
+    bearer(&S, "teisac-analyst", teisac, sizeof teisac);
+    rep = ddos_report("quick", "new");
+    json_object_set_new(rep, "on_behalf_of", json_integer(org_of(TOTO)));
+    json_object_set_new(rep, "assets", json_pack("[i]", 1));
+    post("/api/v1/incidents", teisac, rep, &r);
+    expect_422(&r, "/assets", "not_allowed");
+    resp_free(&r);
+}
+
 /* Uploaded files wait for a report that lists them; an organisation may stage at most 200. */
 static void staged_limit(void **st)
 {
@@ -624,9 +729,9 @@ static void staged_limit(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(ddos_case),    cmocka_unit_test(ransomware_case),
-        cmocka_unit_test(liaison_fig5), cmocka_unit_test(validation_rules),
-        cmocka_unit_test(staged_limit),
+        cmocka_unit_test(ddos_case),       cmocka_unit_test(ransomware_case),
+        cmocka_unit_test(liaison_fig5),    cmocka_unit_test(validation_rules),
+        cmocka_unit_test(follow_up_rules), cmocka_unit_test(staged_limit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -340,11 +340,12 @@ struct form_state {
 
 static void check_field(struct form_state *fs, const json_t *f, const char *where, bool column)
 {
-    static const char *const members[] = {"id",         "label_ja",      "label_en",      "type",
-                                          "required",   "max_len",       "max_items",     "min",
-                                          "values",     "values_from",   "groups",        "columns",
-                                          "subheading", "opt_out_group", "annex",         "printed",
-                                          "note_ja",    "note_en",       "reconstructed", NULL};
+    static const char *const members[] = {
+        "id",      "label_ja",  "label_en",   "type",          "required",
+        "max_len", "max_items", "min",        "values",        "values_from",
+        "groups",  "columns",   "subheading", "opt_out_group", "annex",
+        "printed", "note_ja",   "note_en",    "reconstructed", "identifying",
+        NULL};
     char w[512];
     const char *id = str(f, "id"), *type = str(f, "type");
     where_fmt(w, sizeof w, "%s/%s", where, id ? id : "?");
