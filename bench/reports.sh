@@ -217,8 +217,10 @@ commit_line() { # the group-commit figures of the last run
 # ---- the report ------------------------------------------------------------------------------
 
 "$BUILD/renkei" --db "$tmp/renkei.db" init --demo >/dev/null
-python3 bench/gen_report.py -o "$tmp/report.json" >"$tmp/gen.json"
-python3 bench/gen_report.py --follow-up -o "$tmp/follow.json" >/dev/null
+# One "now" for both: a follow-up may not move awareness later than the first report's.
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+python3 bench/gen_report.py --now "$now" -o "$tmp/report.json" >"$tmp/gen.json"
+python3 bench/gen_report.py --now "$now" --follow-up -o "$tmp/follow.json" >/dev/null
 for f in report follow; do
   "$BUILD/renkei" report validate "$tmp/$f.json" >/dev/null 2>"$tmp/validate.err" ||
     misbehaved "renkei report validate rejects bench/gen_report.py's $f report" "$tmp/validate.err"
