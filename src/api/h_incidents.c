@@ -284,7 +284,12 @@ void h_reports_form(struct req *r)
     json_t *sections = json_array();
     size_t i;
     json_t *w;
-    json_array_foreach(withheld, i, w) json_array_append(sections, json_object_get(w, "section"));
+    /* Whole sections only: a withheld field is simply left blank on the form. */
+    json_array_foreach(withheld, i, w)
+    {
+        if (!json_object_get(w, "field"))
+            json_array_append(sections, json_object_get(w, "section"));
+    }
     const json_t *src = json_object_get(v, "source");
     const char *label = json_string_value(json_object_get(src, "name_ja"));
     if (!label)

@@ -112,15 +112,16 @@ static const char *ans(const json_t *answers, const char *sec, const char *field
 /* The ministries of the sectors, then the national centre (the store lists them by id). */
 static bool recipients(struct inc_ctx *c, struct inc_filing *fs, uint64_t sectors)
 {
-    enum pol_org_type types[STORE_MAX_RECIPIENTS];
-    int64_t ids[STORE_MAX_RECIPIENTS];
+    /* One more than fits, to tell "exactly full" from "more than fit". */
+    enum pol_org_type types[STORE_MAX_RECIPIENTS + 1];
+    int64_t ids[STORE_MAX_RECIPIENTS + 1];
     size_t n = 0;
     int rc = c->app->store->ops->report_recipients(c->app->store, sectors, ids, types,
-                                                   STORE_MAX_RECIPIENTS, &n);
+                                                   STORE_MAX_RECIPIENTS + 1, &n);
     if (rc != RK_OK) return store_fail(c, rc);
     /* More recipient organisations than a report can carry is a directory error: refuse
      * rather than leave one out. */
-    if (n >= STORE_MAX_RECIPIENTS) return store_fail(c, RK_ELIMIT);
+    if (n > STORE_MAX_RECIPIENTS) return store_fail(c, RK_ELIMIT);
     struct report_filing *f = &fs->f;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n; i++) {
@@ -322,6 +323,14 @@ static bool prepare_awareness(struct inc_ctx *c, const struct incident_rec *inc,
         if (!host && inc) host = inc->hosting; /* a follow-up keeps the incident's hosting */
         enum rr_hosting h = hosting_of(host);
         bool provider = h == RR_HOST_SAAS || h == RR_HOST_PAAS_PLATFORM;
+        if (provider && !notice)
+            return fail(c, "/provider_notified_at", "required",
+                        "for SaaS and PaaS at middleware/OS level, awareness is the cloud "
+                        "provider's notice: give its time");
+        if (!provider && !given && inc && strcmp(inc->awareness_source, "provider_notice") == 0)
+            return fail(c, "/aware_at", "required",
+                        "the hosting no longer makes the provider's notice the awareness time: "
+                        "give the operator's own");
         if (rr_awareness(h, own_ms, notice_ms, &f->aware_ms) != RK_OK)
             return fail(c, provider ? "/provider_notified_at" : "/aware_at", "datetime",
                         "the awareness time cannot be determined");
@@ -407,6 +416,7 @@ static const char *role_group(const json_t *form, const char *role)
                                          {"log", "attack"},
                                          {"ransom_note", "attack"},
                                          {"connection_diagram", "affected_systems"},
+                                         {"press_release", "next_steps"},
                                          {"other", "other"}};
     const char *names[16];
     size_t n = report_opt_out_groups(form, names, 16);
@@ -547,6 +557,11 @@ bool inc_prepare(struct app *app, const struct pol_principal *p, const json_t *d
         !prepare_awareness(c, inc, fs) || !prepare_attachments(c, inc, fs, form))
         return false;
     prepare_verdict(c, fs);
+    if (strcmp(f->reason, INC_BEFORE_ENFORCEMENT) == 0) {
+        /* No duty, no deadline: nor does it belong on the overdue list. */
+        fs->due[0] = 0;
+        f->detailed_due_ms = f->quick_target_ms = 0;
+    }
     f->status = status_of(json_object_get(n, "answers"), inc);
     f->opt_out = opt_out_mask(form, json_object_get(n, "opt_out_groups"));
     f->filed_by_user = c->p->user_id;

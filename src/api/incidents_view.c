@@ -40,7 +40,7 @@ static json_t *view_source(struct app *app, const struct pol_principal *p,
     json_t *s = identity ? org_ref(app, inc->reporter_org) : json_pack("{s:b}", "withheld", 1);
     /* Who relayed narrows who the victim can be (the CEPTOAR's members): only those who know
      * the source, and the recipients (to whom the CEPTOAR is the source), are told. */
-    if (s && inc->relay_org && (identity || is_recipient(p, inc))) {
+    if (s && inc->relay_org && (identity || (is_recipient(p, inc) && !p->contractor))) {
         json_object_set_new(s, "relayed_by", org_ref(app, inc->relay_org));
         json_object_set_new(s, "anonymised", json_boolean(inc->anonymised));
     }
@@ -61,7 +61,10 @@ static json_t *view_deadlines(struct app *app, const struct incident_rec *inc)
     if (rr_quick_status(inc->aware_ms, app->rules.quick_report_hours, inc->quick_ms, now, &qs) ==
         RK_OK)
         quick = rr_quick_status_name(qs);
-    const char *detailed = !inc->detailed_due_ms ? "unknown"
+    bool before = strcmp(inc->reason, INC_BEFORE_ENFORCEMENT) == 0;
+    if (before) quick = "not_applicable";
+    const char *detailed = before                  ? "not_applicable"
+                           : !inc->detailed_due_ms ? "unknown"
                            : inc->detailed_ms
                                ? (inc->detailed_ms <= inc->detailed_due_ms ? "on_time" : "late")
                            : now > inc->detailed_due_ms ? "overdue"
@@ -302,12 +305,11 @@ static void redact_fields(const struct pol_principal *p, const struct pol_report
         const char *fid = json_string_value(json_object_get(f, "id"));
         char prefix[160];
         snprintf(prefix, sizeof prefix, "/%s/%s", sid, fid);
-        bool had = json_object_get(asec, fid) != NULL;
         json_object_del(asec, fid);
         drop_changes(changes, prefix);
-        if (had)
-            json_array_append_new(withheld, json_pack("{s:s, s:s, s:s}", "section", sid, "field",
-                                                      fid, "reason", "identity"));
+        /* Named whether answered or not: naming only answered ones would tell that they are. */
+        json_array_append_new(withheld, json_pack("{s:s, s:s, s:s}", "section", sid, "field", fid,
+                                                  "reason", "identity"));
     }
     if (asec && json_object_size(asec) == 0) json_object_del(answers, sid);
 }
@@ -390,6 +392,47 @@ static bool redact_old(struct app *app, const struct pol_principal *p,
     return false;
 }
 
+/* Keeps in arr only the ids that are keys of visible. */
+static void keep_visible(json_t *arr, const json_t *visible)
+{
+    for (size_t k = json_array_size(arr); k-- > 0;) {
+        const char *id = json_string_value(json_array_get(arr, k));
+        if (!id || !json_object_get(visible, id)) json_array_remove(arr, k);
+    }
+}
+
+/* Attachment fields name files by id: a file p may not see is not even named. */
+static void hide_attachment_ids(const json_t *form, json_t *answers, json_t *changes,
+                                const json_t *list)
+{
+    json_t *visible = json_object();
+    size_t i, k;
+    const json_t *a, *sec, *f;
+    json_array_foreach((json_t *)list, i, a)
+        json_object_set_new(visible, json_string_value(json_object_get(a, "id")), json_true());
+    json_array_foreach(json_object_get(form, "sections"), i, sec)
+    {
+        const char *sid = json_string_value(json_object_get(sec, "id"));
+        json_array_foreach(json_object_get(sec, "fields"), k, f)
+        {
+            if (strcmp(json_string_value(json_object_get(f, "type")), "attachment") != 0) continue;
+            const char *fid = json_string_value(json_object_get(f, "id"));
+            keep_visible(json_object_get(json_object_get(answers, sid), fid), visible);
+            char path[160];
+            snprintf(path, sizeof path, "/%s/%s", sid, fid);
+            size_t j;
+            json_t *c;
+            json_array_foreach(changes, j, c)
+            {
+                if (strcmp(json_string_value(json_object_get(c, "path")), path) != 0) continue;
+                keep_visible(json_object_get(c, "old"), visible);
+                keep_visible(json_object_get(c, "new"), visible);
+            }
+        }
+    }
+    json_decref(visible);
+}
+
 json_t *inc_view_report(struct app *app, const struct pol_principal *p,
                         const struct incident_rec *inc, const struct report_rec *rep,
                         json_t **withheld_out, int *rc)
@@ -416,6 +459,7 @@ json_t *inc_view_report(struct app *app, const struct pol_principal *p,
     bool changes_withheld = redact_old(app, p, inc, rep, form, changes);
     struct att_ctx ac = {p, &pr, rep->opt_out, form, json_array(), json_array(), 0};
     app->store->ops->attachment_list(app->store, inc->id, rep->id, att_cb, &ac);
+    hide_attachment_ids(form, answers, changes, ac.list);
     v = json_pack("{s:I, s:s, s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:o, s:O, s:O, s:O, s:o, s:o}",
                   "incident_id", (json_int_t)inc->id, "identification_number", inc->ident, "number",
                   (json_int_t)rep->number, "kind", rep->kind, "form", rep->form, "form_version",

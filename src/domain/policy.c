@@ -833,8 +833,9 @@ bool policy_report_part_visible(const struct pol_principal *p, const struct pol_
                (recipient_staff(p, r, POL_ORG_NATIONAL_CENTRE) &&
                 is_operator_type(r->reporter_type));
     case POL_PART_ANNEX:
-        /* Personal-data breach annexes stay with the receiving ministry, opt-out or not. */
-        return recipient_staff(p, r, POL_ORG_MINISTRY);
+        /* Personal-data breach annexes stay with the receiving ministry, opt-out or not; an
+         * APPI breach report names the business, so not when the relay anonymised it. */
+        return !r->anonymised && recipient_staff(p, r, POL_ORG_MINISTRY);
     default:
         return false;
     }

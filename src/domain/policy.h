@@ -228,7 +228,8 @@ bool policy_submission_may_route(const struct pol_principal *p, uint64_t owner_s
  *   part OPTED_OUT: a source; own staff of a recipient ministry; own staff of a recipient
  *                 national centre when the reporter is a core or CI operator (the common forms
  *                 let a CI operator's report reach the centre despite the opt-out).
- *   part ANNEX  : a source; own staff of a recipient ministry. Never the centre, never TLP readers.
+ *   part ANNEX  : a source; own staff of a recipient ministry unless the relay anonymised the
+ *                 operator (an APPI breach report names it). Never the centre, never TLP readers.
  *   may_create  : a writer of reporter_org (nonzero); or, relaying, a writer on the own staff of a
  *                 CEPTOAR (not the reporter) sharing a sector with a core or CI operator reporter.
  *   may_add     : a writer of a source organisation.

@@ -40,7 +40,6 @@
 #define RF_DATETIME_MAX 64        /* longer text is no RFC 3339 date-time worth reading */
 #define RF_PHONE_MAX 32           /* README: phone ≤ 32 characters */
 #define RF_EMAIL_MAX 254          /* README: addr-spec ≤ 254 characters */
-#define RF_ATTACHMENT_ID_MAX 128  /* code points */
 #define RF_PORT_RANGE_MAX 12      /* "65535-65535" */
 
 struct vctx {
@@ -109,6 +108,15 @@ static bool check_text(struct vctx *c, const json_t *v, bool multiline, size_t m
         rf_err(c->errs, c->ptr, NULL, "max_length", "must be at most %zu characters", max);
         return false;
     }
+    return true;
+}
+
+/* 1–18 decimal digits without a leading zero. */
+static bool attachment_id_ok(const char *s, size_t len)
+{
+    if (len < 1 || len > 18 || s[0] == '0') return false;
+    for (size_t i = 0; i < len; i++)
+        if (!rk_is_digit(s[i])) return false;
     return true;
 }
 
@@ -345,11 +353,12 @@ static int list_item(struct vctx *c, const json_t *f, enum list_kind kind, const
             rf_err(c->errs, c->ptr, NULL, "type", "must be a string (an attachment id)");
             return RK_OK;
         }
-        if (len == 0) {
-            rf_err(c->errs, c->ptr, NULL, "format", "must not be empty");
+        if (!attachment_id_ok(s, len)) {
+            /* The platform's attachment ids are decimal (POST /api/v1/attachments). */
+            rf_err(c->errs, c->ptr, NULL, "format",
+                   "must be an attachment id: the decimal id of an uploaded file");
             return RK_OK;
         }
-        if (!check_text(c, v, false, RF_ATTACHMENT_ID_MAX)) return RK_OK;
         norm = json_stringn(s, len);
         break;
     }

@@ -20,9 +20,9 @@
  *
  * Limits: lists without max_items hold at most 1000 items, text/textarea without max_len at
  * most 10000 code points; a date-time is at most 64 bytes, a phone number 32 characters, an
- * e-mail address 254, an attachment id 128 code points. Control characters are U+0000–U+001F,
- * U+007F–U+009F; a textarea allows the line feed (only), a text also refuses U+2028/U+2029.
- * port_list ranges are plain decimal "lo-hi" (no leading zeros, no blanks).
+ * e-mail address 254; an attachment id is 1–18 decimal digits without a leading zero. Control
+ * characters are U+0000–U+001F, U+007F–U+009F; a textarea allows the line feed (only), a text also
+ * refuses U+2028/U+2029. port_list ranges are plain decimal "lo-hi" (no leading zeros, no blanks).
  *
  * Pure: no I/O, no globals; the reference sets the definitions name come in through struct
  * rf_refs. Returned JSON is owned by the caller.

@@ -526,7 +526,9 @@ static void check_field(struct dctx *c, const json_t *f, const struct place *p)
         rf_err(c->errs, c->ptr, "required", "type", "must be true or false");
     check_notes(c, f, field_members);
     const json_t *ident = json_object_get(f, "identifying");
-    if (ident && !json_is_true(ident))
+    if (ident && p->column)
+        only_on(c, f, "identifying", false, "on a field of a section (the views redact fields)");
+    else if (ident && !json_is_true(ident))
         rf_err(c->errs, c->ptr, "identifying", "enum", "must be true");
     check_subheading(c, f);
     const json_t *printed = json_object_get(f, "printed");

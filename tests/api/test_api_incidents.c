@@ -386,6 +386,11 @@ static void liaison_fig5(void **st)
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(r.json, "reportability"), "reason")),
         "before_enforcement");
+    /* No duty, no deadline. */
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(json_object_get(r.json, "deadlines"), "detailed_report"), "status")),
+        "not_applicable");
     /* Awareness from ⑤ 判明日時 2023-08-18 20:00 JST. */
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(r.json, "awareness"), "aware_at")),
@@ -681,6 +686,56 @@ static void follow_up_rules(void **st)
         json_string_value(json_object_get(json_object_get(r.json, "awareness"), "hosting")),
         "on_prem");
     resp_free(&r);
+
+    /* SaaS: awareness is the provider's notice, on follow-ups too. */
+    rep = ddos_report("quick", "new");
+    json_object_set_new(rep, "hosting", json_string("saas"));
+    json_object_set_new(rep, "provider_notified_at", json_string("2026-11-22T10:00+09:00"));
+    post("/api/v1/incidents", TOTO, rep, &r);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(r.json, "awareness"), "source")),
+        "provider_notice");
+    snprintf(path, sizeof path, "/api/v1/incidents/%lld/reports",
+             (long long)json_integer_value(json_object_get(r.json, "id")));
+    resp_free(&r);
+    rep = ddos_report("follow_up", "follow_up"); /* gives aware_at only */
+    post(path, TOTO, rep, &r);
+    expect_422(&r, "/provider_notified_at", "required");
+    resp_free(&r);
+
+    /* A field that names the operator is withheld by name whether answered or not: a reader by
+     * TLP cannot tell a PPC breach notice from none. */
+    json_t *withheld[2];
+    for (int i = 0; i < 2; i++) {
+        rep = json_pack("{s:s, s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}}}", "form", "ransomware", "kind",
+                        "quick", "tlp", "TLP:GREEN", "severity", "warning", "answers", "header",
+                        "report_kind", "new", "business_impact", "overview", "暗号化被害");
+        if (i)
+            json_object_set_new(json_object_get(answers_of(rep), "header"), "ppc_receipt_number",
+                                json_string("PPC-2026-00042"));
+        post("/api/v1/incidents", KAEDE, rep, &r);
+        assert_int_equal(r.status, 201);
+        snprintf(path, sizeof path, "/api/v1/incidents/%lld/reports/1",
+                 (long long)json_integer_value(json_object_get(r.json, "id")));
+        resp_free(&r);
+        http_json(&S, "GET", path, WANGAN, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_null(strstr(r.body, "PPC-2026-00042"));
+        withheld[i] = json_incref(json_object_get(r.json, "withheld"));
+        resp_free(&r);
+        /* The printed form blanks the field, not its whole section. */
+        char form_path[160];
+        snprintf(form_path, sizeof form_path, "%s/form", path);
+        http_json(&S, "GET", form_path, WANGAN, NULL, &r);
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "暗号化被害"));
+        assert_null(strstr(r.body, "PPC-2026-00042"));
+        resp_free(&r);
+    }
+    assert_true(json_equal(withheld[0], withheld[1]));
+    json_decref(withheld[0]);
+    json_decref(withheld[1]);
 
     /* A relaying CEPTOAR cannot probe the operator's registry through "assets". */
     char teisac[128];

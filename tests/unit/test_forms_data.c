@@ -491,6 +491,9 @@ static void check_form(int form)
         {
             check_field(&fs, f, w, false);
             const char *fid = str(f, "id");
+            /* An annex tick tells of a personal-data breach: never to readers by TLP. */
+            if (json_object_get(f, "annex") && !json_is_true(json_object_get(f, "identifying")))
+                problem("%s: annex field %s must be identifying", w, fid ? fid : "?");
             for (size_t j = 0; j < k && fid; j++) {
                 const char *o = str(json_array_get(fields, j), "id");
                 if (o && strcmp(o, fid) == 0) problem("%s: duplicate field id %s", w, fid);

@@ -154,7 +154,7 @@ static void relayed_anonymised_per_tlp(void **state)
         {"relaying CEPTOAR", relay, {1, 1, 1, 1, 1}, 1, 1, 1},
         {"relaying CEPTOAR contractor", contractor_of(relay), {1, 1, 1, 1, 1}, 1, 1, 1},
         {"operator behind the relay", op, {1, 1, 1, 1, 1}, 1, 1, 1},
-        {"sector ministry, anonymised", meti, {1, 1, 1, 1, 1}, 0, 1, 1},
+        {"sector ministry, anonymised", meti, {1, 1, 1, 1, 1}, 0, 1, 0},
         {"national centre, anonymised", nc, {1, 1, 1, 1, 1}, 0, 1, 0},
         {"other CEPTOAR same sector", cept, {1, 1, 1, 1, 0}, 0, 0, 0},
         {"anonymous", (struct pol_principal){0}, {0, 0, 0, 0, 0}, 0, 0, 0},
@@ -189,7 +189,7 @@ static void relay_and_anonymised(void **state)
         assert_int_equal(policy_report_part_visible(&meti, &r, POL_PART_IDENTITY), !anon);
         assert_int_equal(policy_report_part_visible(&nc, &r, POL_PART_IDENTITY), !anon);
         assert_true(policy_report_part_visible(&meti, &r, POL_PART_OPTED_OUT));
-        assert_true(policy_report_part_visible(&meti, &r, POL_PART_ANNEX));
+        assert_int_equal(policy_report_part_visible(&meti, &r, POL_PART_ANNEX), !anon);
         assert_true(policy_report_part_visible(&nc, &r, POL_PART_OPTED_OUT));
         assert_false(policy_report_part_visible(&nc, &r, POL_PART_ANNEX));
     }
@@ -405,7 +405,7 @@ static const enum cell part_table[4][REL__N] = {
     [POL_PART_BODY] = {Y, Y, Y, Y, Y},
     [POL_PART_IDENTITY] = {Y, IF_NOT_ANONYMISED, IF_NOT_ANONYMISED, IF_NOT_ANONYMISED, N},
     [POL_PART_OPTED_OUT] = {Y, Y, IF_OPERATOR, N, N},
-    [POL_PART_ANNEX] = {Y, Y, N, N, N},
+    [POL_PART_ANNEX] = {Y, IF_NOT_ANONYMISED, N, N, N},
 };
 
 static bool oracle_part(const struct pol_principal *p, const struct pol_report *r, int part)

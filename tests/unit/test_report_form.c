@@ -668,6 +668,8 @@ static void test_other_types(void **state)
     expect_extra("{'extra': {'sectors': ['ci.finance', 'ci.finance']}}", "/extra/sectors/1",
                  "unique_items");
     expect_extra("{'extra': {'files': ['']}}", "/extra/files/0", "format");
+    expect_extra("{'extra': {'files': ['4xyz']}}", "/extra/files/0", "format");
+    expect_extra("{'extra': {'files': ['012']}}", "/extra/files/0", "format");
     expect_extra("{'extra': {'items': [{'day': '2024-01-01'}]}}", "/extra/items/0/must",
                  "required");
     expect_extra("{'extra': {'items': [{'must': 'x', 'day': '2024-1-1'}]}}", "/extra/items/0/day",
