@@ -131,8 +131,11 @@ static void upload_finish(struct req *r)
 {
     if (r->w->rc == RK_ECONFLICT) {
         http_problem(r, 409, "conflict", "Conflict",
-                     "Your organisation has 200 uploaded files no report lists yet: list them on "
-                     "a report (or upload straight to the incident) before uploading more.",
+                     strcmp(r->w->conflict_field, "/staged") == 0
+                         ? "Your organisation has 200 uploaded files no report lists yet: list "
+                           "them on a report (or upload straight to the incident) before "
+                           "uploading more."
+                         : "This incident has 1,000 files, the most one incident holds.",
                      NULL);
         return;
     }

@@ -217,6 +217,8 @@ static bool check_numbering(struct inc_ctx *c, const struct incident_rec *inc,
     const json_t *a = json_object_get(fs->norm, "answers");
     const char *kind = json_string_value(json_object_get(fs->norm, "kind"));
     int64_t number = inc ? inc->reports + 1 : 1;
+    if (number > INC_MAX_REPORTS)
+        return fail(c, "", "max_items", "an incident holds at most 999 reports (第999報)");
     if (!inc && strcmp(kind, "follow_up") == 0)
         return fail(c, "/kind", "first_report",
                     "the first report of an incident is a quick or detailed report");

@@ -14,6 +14,9 @@
 /* The reportability reason of an event known before the law's enforcement date. */
 #define INC_BEFORE_ENFORCEMENT "before_enforcement"
 
+/* Reports per incident: more is a runaway client, not an incident (each read lists them). */
+#define INC_MAX_REPORTS 999
+
 /* Indicators kept per source-IP list, and shown per report (the whole list is the file). */
 #define INC_INDICATOR_PREVIEW 1000
 

@@ -325,7 +325,8 @@ struct report_filing {
     char out_ident[STORE_IDENT_MAX];
 };
 
-#define STORE_STAGED_MAX 200 /* files an organisation has uploaded but no report lists yet */
+#define STORE_STAGED_MAX 200          /* files an organisation uploaded that no report lists yet */
+#define STORE_INCIDENT_FILES_MAX 1000 /* files of one incident */
 
 struct attachment_upload {
     int64_t incident_id; /* 0: staged until a report lists it */

@@ -40,6 +40,7 @@ enum {
     R_ATT_CONTENT,
     R_RECIPIENTS,
     R_ATT_STAGED,
+    R_ATT_PER_INCIDENT,
     R__END
 };
 _Static_assert(R__END <= SQ_EXT_MAX, "raise SQ_EXT_MAX");
@@ -122,6 +123,7 @@ static const char *const r_sql[R__END - SQ_EXT_REPORTS] = {
     S(R_RECIPIENTS) = "SELECT id, type FROM orgs WHERE type = 'national_centre' "
                       "OR (type = 'ministry' AND (sectors & ?1) != 0) ORDER BY id",
     S(R_ATT_STAGED) = "SELECT count(*) FROM attachments WHERE incident_id IS NULL AND org_id = ?1",
+    S(R_ATT_PER_INCIDENT) = "SELECT count(*) FROM attachments WHERE incident_id = ?1",
 #undef S
 };
 
@@ -336,18 +338,17 @@ int sq_job_attachment_put(struct sq_store *s, struct store_write *w)
 {
     const struct attachment_upload *a = w->attachment;
     if (!a || !a->content || !a->name || !a->media_type || !a->role || !a->sha256) return RK_EINVAL;
-    sqlite3_stmt *st;
-    if (a->incident_id == 0) {
-        /* Staged files wait for a report; an organisation may not pile up more than this. */
-        if (!(st = q(&s->w, R_ATT_STAGED))) return RK_EIO;
-        sqlite3_bind_int64(st, 1, a->org_id);
-        int64_t staged = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-        sqlite3_reset(st);
-        if (staged < 0) return RK_EIO;
-        if (staged >= STORE_STAGED_MAX) {
-            conflict(w, "/staged");
-            return RK_ECONFLICT;
-        }
+    /* Staged files wait for a report; neither an organisation nor an incident may pile up
+     * more than these. */
+    sqlite3_stmt *st = q(&s->w, a->incident_id ? R_ATT_PER_INCIDENT : R_ATT_STAGED);
+    if (!st) return RK_EIO;
+    sqlite3_bind_int64(st, 1, a->incident_id ? a->incident_id : a->org_id);
+    int64_t held = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    if (held < 0) return RK_EIO;
+    if (held >= (a->incident_id ? STORE_INCIDENT_FILES_MAX : STORE_STAGED_MAX)) {
+        conflict(w, a->incident_id ? "/incident_files" : "/staged");
+        return RK_ECONFLICT;
     }
     if (!(st = q(&s->w, R_ATT_INSERT))) return RK_EIO;
     sqlite3_bind_int64(st, 1, a->incident_id);
