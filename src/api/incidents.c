@@ -192,16 +192,19 @@ static bool follow_source(struct inc_ctx *c, const struct incident_rec *inc, str
     f->relay_org = inc->relay_org;
     f->anonymised = inc->anonymised;
     f->sectors = inc->sectors;
+    /* The recipients stay those of the first report; one query tells the centre's row. */
+    enum pol_org_type types[STORE_MAX_RECIPIENTS + 1];
+    int64_t ids[STORE_MAX_RECIPIENTS + 1];
+    size_t n = 0;
+    int rc = c->app->store->ops->report_recipients(c->app->store, inc->sectors, ids, types,
+                                                   STORE_MAX_RECIPIENTS + 1, &n);
+    if (rc != RK_OK) return store_fail(c, rc);
     for (size_t i = 0; i < inc->nrecipients; i++) {
         fs->recipients[i] = inc->recipients[i];
         fs->roles[i] = "ministry";
-    }
-    /* The national centre's row keeps its role: look the types up once. */
-    for (size_t i = 0; i < inc->nrecipients; i++) {
-        struct org_rec o;
-        if (c->app->store->ops->org_get(c->app->store, inc->recipients[i], &o) == RK_OK &&
-            o.type == POL_ORG_NATIONAL_CENTRE)
-            fs->roles[i] = "national_centre";
+        for (size_t k = 0; k < n; k++)
+            if (ids[k] == inc->recipients[i] && types[k] == POL_ORG_NATIONAL_CENTRE)
+                fs->roles[i] = "national_centre";
     }
     f->nrecipients = inc->nrecipients;
     f->recipients = fs->recipients;

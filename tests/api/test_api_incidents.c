@@ -238,6 +238,11 @@ static void ddos_case(void **st)
     assert_true(has_change(ch, "replace", "/business_impact/overview"));
     assert_true(has_change(ch, "remove", "/affected_systems/system_status"));
     assert_true(has_change(ch, "add", "/next_steps/outlook"));
+    /* Every report is routed to the same recipients, each row with its role. */
+    assert_int_equal(json_integer_value(json_object_get(routing_row(r.json, "ministry"), "org_id")),
+                     meti);
+    assert_int_equal(
+        json_integer_value(json_object_get(routing_row(r.json, "national_centre"), "org_id")), nc);
     resp_free(&r);
 
     /* The printed form marks the changed parts. */
