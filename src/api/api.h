@@ -67,6 +67,13 @@ void h_reports_diff(struct req *r);
 void h_reports_form(struct req *r);
 void h_reports_ack(struct req *r);
 void h_attachments_upload(struct req *r);
+/* analysis products (h_products.c) */
+void h_products_list(struct req *r);
+void h_products_create(struct req *r);
+void h_products_get(struct req *r);
+void h_products_update(struct req *r);
+void h_products_derive(struct req *r);
+void h_products_release(struct req *r);
 void h_incident_attachments_list(struct req *r);
 void h_incident_attachments_upload(struct req *r);
 void h_incident_attachments_get(struct req *r);

@@ -180,12 +180,15 @@ static const char *const q_incidents[] = {
     "status", "overdue", "from",   "to",     "identification_number",
     NULL};
 static const char *const q_upload[] = {"name", "role", NULL};
+static const char *const q_products[] = {"limit", "after", "tier", "status", NULL};
+static const char *const q_derive[] = {"tier", NULL};
 static const char *const q_users[] = {"limit", "after", "org_id", NULL};
 static const char *const q_audit[] = {"limit", "after", "org_id", "user_id", "action", NULL};
 
 #define ANY 0u
 #define ADMINS (POL_ROLE_ADMIN | POL_ROLE_ORG_ADMIN)
 #define WRITERS POL_ROLE__WRITERS
+#define PRODUCT_AUTHORS (POL_ROLE_ADMIN | POL_ROLE_ANALYST)
 
 const struct route http_routes[] = {
     {"GET", "/healthz", h_healthz, ROUTE_PUBLIC, ANY, NULL, NULL},
@@ -247,5 +250,12 @@ const struct route http_routes[] = {
     {"GET", "/api/v1/incidents/{id}/attachments/{attachment_id}", h_incident_attachments_get, 0,
      ANY, NULL, NULL},
     {"POST", "/api/v1/attachments", h_attachments_upload, ROUTE_UPLOAD, WRITERS, NULL, q_upload},
+    /* Analysis products: the national centre's analysts write; policy.h decides every read. */
+    {"GET", "/api/v1/products", h_products_list, 0, ANY, NULL, q_products},
+    {"POST", "/api/v1/products", h_products_create, ROUTE_BODY, PRODUCT_AUTHORS, NULL, NULL},
+    {"GET", "/api/v1/products/{id}", h_products_get, 0, ANY, NULL, NULL},
+    {"PATCH", "/api/v1/products/{id}", h_products_update, ROUTE_BODY, PRODUCT_AUTHORS, NULL, NULL},
+    {"POST", "/api/v1/products/{id}/derive", h_products_derive, 0, PRODUCT_AUTHORS, NULL, q_derive},
+    {"POST", "/api/v1/products/{id}/release", h_products_release, 0, PRODUCT_AUTHORS, NULL, NULL},
 };
 const size_t http_nroutes = RK_ARRAY_LEN(http_routes);

@@ -13,9 +13,11 @@
 
 #include "store/store.h"
 
-#define SQ_NSTMT 40       /* >= the statement count of store_sqlite.c */
-#define SQ_EXT_MAX 80     /* statements of store_assets.c (0..39) and store_reports.c */
-#define SQ_EXT_REPORTS 40 /* first slot of store_reports.c */
+#define SQ_NSTMT 40 /* >= the statement count of store_sqlite.c */
+/* ext[] slots: store_assets.c 0..39, store_reports.c 40..79, store_products.c 80.. */
+#define SQ_EXT_MAX 96
+#define SQ_EXT_REPORTS 40  /* first slot of store_reports.c */
+#define SQ_EXT_PRODUCTS 80 /* first slot of store_products.c */
 
 struct sq_conn {
     sqlite3 *db;
@@ -90,6 +92,11 @@ int sq_attachment_get(struct store *base, int64_t id, struct attachment_rec *out
 int sq_report_recipients(struct store *base, uint64_t sectors, int64_t *ids,
                          enum pol_org_type *types, size_t cap, size_t *n);
 int sq_attachment_content(struct store *base, int64_t id, store_blob_cb cb, void *ctx);
+/* store_products.c */
+int sq_job_product(struct sq_store *s, struct store_write *w);
+int sq_product_get(struct store *base, int64_t id, struct product_rec *out);
+int sq_product_list(struct store *base, const struct product_filter *f, int64_t after,
+                    store_product_cb cb, void *ctx);
 
 int sq_filing_counts(struct store *base, int64_t org_id, int64_t after_org, const char *today,
                      const char *due_from, store_filing_cb cb, void *ctx);

@@ -121,11 +121,15 @@ enum store_wop {
     STORE_W_REPORT_FILE,        /* w->report: an incident report (store_reports.c) */
     STORE_W_REPORT_ACK,         /* target_id: report, user.org_id: recipient acknowledges */
     STORE_W_ATTACHMENT_PUT,     /* w->attachment: an uploaded file */
+    STORE_W_PRODUCT_CREATE,     /* w->product: a new draft analysis product (store_products.c) */
+    STORE_W_PRODUCT_UPDATE,     /* target_id, expect_version, w->product: edit a draft */
+    STORE_W_PRODUCT_RELEASE,    /* target_id, expect_version, w->product->user_id: release */
 };
 
 struct asset_filing;      /* below */
 struct report_filing;     /* below */
 struct attachment_upload; /* below */
+struct product_input;     /* below */
 
 struct delegation_rec {
     int64_t id;
@@ -145,6 +149,7 @@ struct store_write {
     struct asset_filing *filing;          /* ASSET_FILE: owned by whoever owns the job */
     struct report_filing *report;         /* REPORT_FILE: likewise */
     struct attachment_upload *attachment; /* ATTACHMENT_PUT: likewise */
+    struct product_input *product;        /* PRODUCT_*: likewise */
     unsigned char secret_hash[crypto_generichash_BYTES]; /* token/session credential hash */
     int64_t target_id;                                   /* updates, revocations */
     int64_t expect_version; /* ORG_UPDATE: optimistic concurrency, 0 = don't check */
@@ -400,6 +405,44 @@ typedef bool (*store_blob_cb)(const struct attachment_rec *r, const void *data, 
 
 void store_report_rec_free(struct report_rec *r);
 
+/* ---- analysis products (migration 0005; store_products.c) -------------------------------- */
+
+/* What a product write carries. CREATE uses every member; UPDATE tlp, sectors, title, body,
+ * labels (the full new state of the draft); RELEASE only user_id. Strings are borrowed. */
+struct product_input {
+    enum pol_tier tier;
+    int64_t parent_id; /* 0: not derived */
+    int64_t owner_org; /* the national centre */
+    enum pol_tlp tlp;
+    uint64_t sectors;
+    const char *title;
+    const char *body;   /* JSON text */
+    const char *labels; /* JSON text: an object pointer → [label…] */
+    int64_t user_id;
+};
+
+/* A product. body and labels are heap strings after product_get (store_product_rec_free), and
+ * valid only during the callback in listings. */
+struct product_rec {
+    int64_t id, parent_id, owner_org;
+    enum pol_tier tier;
+    bool released; /* else a draft */
+    enum pol_tlp tlp;
+    uint64_t sectors;
+    char title[STORE_NAME_MAX];
+    char *body, *labels;
+    int64_t created_ms, created_by, updated_ms, released_ms, released_by, version;
+};
+
+/* Zero/NULL members mean "no filter". */
+struct product_filter {
+    enum pol_tier tier; /* POL_TIER_NONE: any */
+    const char *status; /* "draft" | "released" */
+};
+
+typedef bool (*store_product_cb)(const struct product_rec *r, void *ctx);
+void store_product_rec_free(struct product_rec *r);
+
 /* Group-commit latency histogram: upper bounds in microseconds, the last bucket is +Inf. */
 #define STORE_HIST_N 11
 #define STORE_HIST_BOUNDS_US                                                                       \
@@ -481,6 +524,12 @@ struct store_ops {
      * any of them, ascending id, at most cap. */
     int (*report_recipients)(struct store *s, uint64_t sectors, int64_t *ids,
                              enum pol_org_type *types, size_t cap, size_t *n);
+    /* Analysis products; product_get fills heap strings (store_product_rec_free). A product
+     * write failing on a released row or a stale version is RK_ECONFLICT with conflict_field
+     * "/status" or "/version". */
+    int (*product_get)(struct store *s, int64_t id, struct product_rec *out);
+    int (*product_list)(struct store *s, const struct product_filter *f, int64_t after,
+                        store_product_cb cb, void *ctx);
     int (*ping)(struct store *s);
     void (*stats)(struct store *s, struct store_stats *out);
 };

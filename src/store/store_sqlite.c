@@ -703,6 +703,11 @@ static int run_job(struct sq_store *s, struct store_write *w)
     case STORE_W_ATTACHMENT_PUT:
         rc = sq_job_attachment_put(s, w);
         break;
+    case STORE_W_PRODUCT_CREATE:
+    case STORE_W_PRODUCT_UPDATE:
+    case STORE_W_PRODUCT_RELEASE:
+        rc = sq_job_product(s, w);
+        break;
     default:
         rc = RK_EINVAL;
     }
@@ -1155,6 +1160,8 @@ static const struct store_ops sq_ops = {
     .delegation_active = sq_delegation_active,
     .delegation_list = sq_delegation_list,
     .filing_counts = sq_filing_counts,
+    .product_get = sq_product_get,
+    .product_list = sq_product_list,
     .ping = sq_ping,
     .stats = sq_stats,
 };
