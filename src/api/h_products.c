@@ -15,6 +15,8 @@
 #include "api/api.h"
 #include "domain/tier.h"
 
+#define PRODUCT_MAX_LABELS 500
+
 /* ---- scope and views ---------------------------------------------------------------------- */
 
 static void product_scope(const struct product_rec *p, struct pol_scope *s)
@@ -25,7 +27,21 @@ static void product_scope(const struct product_rec *p, struct pol_scope *s)
     s->tlp[0] = p->released ? p->tlp : POL_TLP_RED;
 }
 
-/* The national centre (the owner of every product), or 0. */
+/* May p read the product at all? Its scope, and a label on the whole body ("" in the map):
+ * policy_view answers a hidden root as a missing object, so every other path must too. */
+static bool product_may_read(const struct pol_principal *who, const struct product_rec *p)
+{
+    struct pol_scope s;
+    product_scope(p, &s);
+    if (!policy_may_read(who, &s)) return false;
+    json_t *labels = json_loads(p->labels ? p->labels : "{}", 0, NULL);
+    unsigned root = tier_labels_at(labels, "");
+    json_decref(labels);
+    return policy_field_visible(who, &s, root);
+}
+
+/* The national centre (the owner of every product), or 0. The first organisation of type
+ * national_centre: the platform has one. */
 static int64_t nc_org(struct app *app)
 {
     int64_t ids[8];
@@ -55,14 +71,12 @@ static json_t *time_or_null(int64_t ms)
 /* The metadata every reader of the product may see (no body). */
 static json_t *product_summary(const struct app *app, const struct product_rec *p)
 {
-    json_t *v =
-        json_pack("{s:I, s:s, s:o, s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:o}", "id",
-                  (json_int_t)p->id, "tier", policy_tier_name(p->tier), "parent_id",
-                  p->parent_id ? json_integer(p->parent_id) : json_null(), "status",
-                  p->released ? "released" : "draft", "tlp", policy_tlp_name(p->tlp), "sectors",
-                  refdata_sectors_to_json(app->rd, p->sectors), "title", p->title, "version",
-                  (json_int_t)p->version, "created_at", time_or_null(p->created_ms), "updated_at",
-                  time_or_null(p->updated_ms), "released_at", time_or_null(p->released_ms));
+    json_t *v = json_pack(
+        "{s:I, s:s, s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:o}", "id", (json_int_t)p->id, "tier",
+        policy_tier_name(p->tier), "status", p->released ? "released" : "draft", "tlp",
+        policy_tlp_name(p->tlp), "sectors", refdata_sectors_to_json(app->rd, p->sectors), "title",
+        p->title, "version", (json_int_t)p->version, "created_at", time_or_null(p->created_ms),
+        "updated_at", time_or_null(p->updated_ms), "released_at", time_or_null(p->released_ms));
     return v;
 }
 
@@ -80,7 +94,13 @@ static json_t *product_view(struct req *r, const struct product_rec *p, int *rc)
         json_object_set_new(v, "body", visible);
         visible = NULL;
         /* The label map is the centre's working tool: its writers only. */
-        if (policy_may_write(&r->who, &s)) json_object_set(v, "labels", labels);
+        if (policy_may_write(&r->who, &s)) {
+            json_object_set(v, "labels", labels);
+            /* Where it was cut down from is the centre's business too: a reader of the
+             * lower tier must not learn that (or which) higher-tier analysis exists. */
+            json_object_set_new(v, "parent_id",
+                                p->parent_id ? json_integer(p->parent_id) : json_null());
+        }
     }
     json_decref(visible);
     json_decref(body);
@@ -92,13 +112,9 @@ static json_t *product_view(struct req *r, const struct product_rec *p, int *rc)
 static bool load(struct req *r, struct product_rec *p)
 {
     int rc = r->app->store->ops->product_get(r->app->store, r->params[0], p);
-    if (rc == RK_OK) {
-        struct pol_scope s;
-        product_scope(p, &s);
-        if (!policy_may_read(&r->who, &s)) {
-            store_product_rec_free(p);
-            rc = RK_ENOTFOUND;
-        }
+    if (rc == RK_OK && !product_may_read(&r->who, p)) {
+        store_product_rec_free(p);
+        rc = RK_ENOTFOUND;
     }
     if (rc != RK_OK) http_problem_rc(r, rc, NULL);
     return rc == RK_OK;
@@ -304,6 +320,12 @@ static bool apply_meta(struct req *r, struct prod_state *ps)
 /* Checks the label map against the body (decision 1: pointers must resolve); 422 answered. */
 static bool check_labels(struct req *r, const json_t *body, const json_t *labels)
 {
+    /* Every read redacts with the whole map: keep it to what an analyst labels by hand. */
+    if (json_object_size(labels) > PRODUCT_MAX_LABELS) {
+        http_problem_field(r, 422, "validation", "/labels", "max_items",
+                           "at most 500 labelled places in one product");
+        return false;
+    }
     struct jv_errors errs;
     if (tier_labels_check(body, labels, &errs) == RK_OK) return true;
     http_problem(r, 422, "validation", "The label map does not fit the body", NULL, &errs);
@@ -351,6 +373,13 @@ void h_products_update(struct req *r)
         return;
     }
     if (!check_shape(r, &update_schema, false)) return;
+    /* A new body shifts what the old map's pointers name (an inserted array item moves every
+     * label after it onto another value): a body comes with its label map, always. */
+    if (json_object_get(r->json, "body") && !json_object_get(r->json, "labels")) {
+        http_problem_field(r, 422, "validation", "/labels", "required",
+                           "a new body needs its label map (send {} for none)");
+        return;
+    }
     struct product_rec p;
     if (!load_for_write(r, &p, true)) return;
     struct prod_state *ps = state_new(r);
@@ -465,6 +494,31 @@ void h_products_derive(struct req *r)
     submit(r, ps, STORE_W_PRODUCT_CREATE, "product.derive", 0, 0);
 }
 
+/* What the label gate cannot see: an empty product, and a derived product still titled as its
+ * parent (the title is unlabelled metadata every reader of the tier sees). 422 answered. */
+static bool release_ready(struct req *r, const struct product_rec *p)
+{
+    if (!p->body || strcmp(p->body, "null") == 0) {
+        http_problem_field(r, 422, "validation", "/body", "empty",
+                           "nothing is left to release: write the body first");
+        return false;
+    }
+    if (!p->parent_id) return true;
+    struct product_rec parent;
+    int rc = r->app->store->ops->product_get(r->app->store, p->parent_id, &parent);
+    bool same = rc == RK_OK && strcmp(parent.title, p->title) == 0;
+    store_product_rec_free(&parent);
+    if (rc != RK_OK) {
+        http_problem_rc(r, rc, NULL);
+        return false;
+    }
+    if (same)
+        http_problem_field(r, 422, "validation", "/title", "unchanged_from_parent",
+                           "a derived product gets its own title before release: the parent's "
+                           "may say what this tier must not");
+    return !same;
+}
+
 void h_products_release(struct req *r)
 {
     if (r->w && atomic_load(&r->w_done)) {
@@ -473,6 +527,10 @@ void h_products_release(struct req *r)
     }
     struct product_rec p;
     if (!load_for_write(r, &p, true)) return;
+    if (!release_ready(r, &p)) {
+        store_product_rec_free(&p);
+        return;
+    }
     json_t *labels = json_loads(p.labels, 0, NULL);
     struct jv_errors errs;
     int rc = labels ? tier_gate(labels, p.tier, &errs) : RK_ENOMEM;
@@ -500,6 +558,7 @@ void h_products_get(struct req *r)
 {
     struct product_rec p;
     int rc = r->app->store->ops->product_get(r->app->store, r->params[0], &p);
+    if (rc == RK_OK && !product_may_read(&r->who, &p)) rc = RK_ENOTFOUND;
     json_t *v = rc == RK_OK ? product_view(r, &p, &rc) : NULL;
     store_product_rec_free(&p);
     if (!v) {
@@ -512,9 +571,7 @@ void h_products_get(struct req *r)
 static bool list_cb(const struct product_rec *p, void *ctx)
 {
     struct page *pg = ctx;
-    struct pol_scope s;
-    product_scope(p, &s);
-    if (!policy_may_read(&pg->r->who, &s)) return true;
+    if (!product_may_read(&pg->r->who, p)) return true;
     json_t *v = product_summary(pg->r->app, p);
     return v ? page_add(pg, p->id, v) : false;
 }

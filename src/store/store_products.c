@@ -183,6 +183,7 @@ void store_product_rec_free(struct product_rec *r)
 
 int sq_product_get(struct store *base, int64_t id, struct product_rec *out)
 {
+    memset(out, 0, sizeof *out); /* callers free it whatever the answer */
     sqlite3_stmt *st = reader_q(base, P_GET);
     if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, id);

@@ -98,13 +98,46 @@ static bool raw_has(json_t *v, const char *marker)
     return strstr(json_string_value(json_object_get(v, "raw_")), marker) != NULL;
 }
 
+static void retitle_if_derived(int64_t id);
+
+/* Derives; a derived draft then gets its own title (release refuses the parent's), and out
+ * holds the product as the centre sees it after that. */
 static int64_t derive(int64_t id, const char *tier, long status, struct resp *out)
 {
     char path[96];
     snprintf(path, sizeof path, "/api/v1/products/%lld/derive?tier=%s", (long long)id, tier);
     http_json(&S, "POST", path, NC, NULL, out);
     assert_int_equal(out->status, status);
-    return status == 201 ? id_of(out) : 0;
+    if (status != 201) return 0;
+    int64_t child = id_of(out);
+    resp_free(out);
+    retitle_if_derived(child);
+    snprintf(path, sizeof path, "/api/v1/products/%lld", (long long)child);
+    http_json(&S, "GET", path, NC, NULL, out);
+    assert_int_equal(out->status, 200);
+    return child;
+}
+
+/* A derived draft still titled as its parent: give it its own title (release refuses it). */
+static void retitle_if_derived(int64_t id)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/products/%lld", (long long)id);
+    struct resp r;
+    http_json(&S, "GET", path, NC, NULL, &r);
+    assert_int_equal(r.status, 200);
+    bool derived = !json_is_null(json_object_get(r.json, "parent_id"));
+    bool draft = strcmp(json_string_value(json_object_get(r.json, "status")), "draft") == 0;
+    json_int_t version = json_integer_value(json_object_get(r.json, "version"));
+    char title[256];
+    snprintf(title, sizeof title, "%s (%s)", json_string_value(json_object_get(r.json, "title")),
+             json_string_value(json_object_get(r.json, "tier")));
+    resp_free(&r);
+    if (!derived || !draft) return;
+    struct resp u;
+    send("PATCH", path, NC, json_pack("{s:s, s:I}", "title", title, "version", version), &u);
+    assert_int_equal(u.status, 200);
+    resp_free(&u);
 }
 
 static void release(int64_t id, long status, struct resp *out)
@@ -232,6 +265,21 @@ static void derive_and_release(void **state)
     assert_error(&r, 0, "/status", "released");
     resp_free(&r);
     /* A released product still derives (a new draft). */
+    /* The title is not labelled: a derived draft must get its own before release. */
+    {
+        struct resp d;
+        char path[96];
+        snprintf(path, sizeof path, "/api/v1/products/%lld/derive?tier=provision", (long long)comp);
+        http_json(&S, "POST", path, NC, NULL, &d);
+        assert_int_equal(d.status, 201);
+        int64_t again = id_of(&d);
+        resp_free(&d);
+        snprintf(path, sizeof path, "/api/v1/products/%lld/release", (long long)again);
+        http_json(&S, "POST", path, NC, NULL, &d);
+        assert_int_equal(d.status, 422);
+        assert_error(&d, 0, "/title", "unchanged_from_parent");
+        resp_free(&d);
+    }
     int64_t pub2 = derive(comp, "publication", 201, &r);
     assert_non_null(strstr(r.body, "Public paragraph"));
     assert_null(strstr(r.body, M_SECRET));
@@ -387,8 +435,15 @@ static void validation_and_rights(void **state)
     assert_int_equal(r.status, 201);
     int64_t id = id_of(&r);
     resp_free(&r);
-    /* An edit that leaves a label pointing nowhere is refused. */
+    /* A new body comes with its label map: kept labels could land on other values. */
     patch(id, json_pack("{s:{s:s}, s:i}", "body", "summary", "only this", "version", 1), 422, &r);
+    assert_error(&r, 0, "/labels", "required");
+    resp_free(&r);
+    /* An edit whose map points nowhere is refused. */
+    patch(id,
+          json_pack("{s:{s:s}, s:{s:[s]}, s:i}", "body", "summary", "only this", "labels",
+                    "/paragraphs/1", "secret", "version", 1),
+          422, &r);
     assert_error(&r, 0, "/labels/~1paragraphs~11", "unresolved");
     resp_free(&r);
     /* Others cannot touch a draft they cannot see. */
@@ -404,10 +459,51 @@ static void validation_and_rights(void **state)
     resp_free(&r);
 }
 
+/* A label on the whole body hides the product from every path, not just GET; a reader of a
+ * lower tier does not learn which product it was cut down from. */
+static void root_label_and_parent(void **state)
+{
+    (void)state;
+    struct resp r;
+    json_t *j = comprehensive();
+    json_object_set_new(j, "tier", json_string("provision"));
+    json_object_set_new(j, "title", json_string("ROOT-HIDDEN"));
+    json_object_set_new(j, "labels", json_pack("{s:[s]}", "", "source_identifying"));
+    send("POST", "/api/v1/products", NC, j, &r);
+    assert_int_equal(r.status, 201);
+    int64_t id = id_of(&r);
+    resp_free(&r);
+    release(id, 200, &r);
+    resp_free(&r);
+    json_decref(get(METI, id, 404));
+    assert_false(listed(METI, "", id));
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/products/%lld/release", (long long)id);
+    http_json(&S, "POST", path, METI, NULL, &r);
+    assert_int_equal(r.status, 404); /* as for a product that does not exist */
+    resp_free(&r);
+
+    send("POST", "/api/v1/products", NC, comprehensive(), &r);
+    int64_t comp = id_of(&r);
+    resp_free(&r);
+    release(comp, 200, &r);
+    resp_free(&r);
+    int64_t pub = derive(comp, "publication", 201, &r);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "parent_id")), comp);
+    resp_free(&r);
+    release(pub, 200, &r);
+    resp_free(&r);
+    json_t *v = get(KENSEIKAI, pub, 200);
+    assert_null(json_object_get(v, "parent_id"));
+    assert_null(json_object_get(v, "labels"));
+    json_decref(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(derive_and_release),
+        cmocka_unit_test(root_label_and_parent),
         cmocka_unit_test(release_gate),
         cmocka_unit_test(validation_and_rights),
     };
