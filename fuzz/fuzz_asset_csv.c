@@ -17,6 +17,7 @@
 
 #include "core/rk.h"
 #include "domain/asset.h"
+#include "fuzz_out.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,30 +34,6 @@ static void check_errors(const struct jv_errors *errs)
         json_decref(p);
         json_decref(m);
     }
-}
-
-/* A growing output buffer for the CSV writer; a failed allocation only skips the check. */
-struct out {
-    char *p;
-    size_t n, cap;
-    bool failed;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-    if (o->failed) return;
-    if (o->n + n + 1 > o->cap) {
-        size_t cap = (o->cap + n + 1) * 2;
-        char *p = realloc(o->p, cap);
-        if (!p) {
-            o->failed = true;
-            return;
-        }
-        o->p = p;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, s, n);
-    o->n += n;
 }
 
 static void cell(struct out *o, const char *s, bool last)

@@ -24,6 +24,7 @@
 #include "domain/iplist.h"
 #include "domain/ipaddr.h"
 #include "domain/jv.h"
+#include "fuzz_out.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -53,30 +54,6 @@ static void check_errors(const struct jv_errors *errs)
         json_decref(p);
         json_decref(m);
     }
-}
-
-/* A growing output buffer; a failed allocation only skips the round trip. */
-struct out {
-    char *p;
-    size_t n, cap;
-    bool failed;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-    if (o->failed) return;
-    if (o->n + n + 1 > o->cap) {
-        size_t cap = (o->cap + n + 1) * 2;
-        char *p = realloc(o->p, cap);
-        if (!p) {
-            o->failed = true;
-            return;
-        }
-        o->p = p;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, s, n);
-    o->n += n;
 }
 
 static void puts_(struct out *o, const char *s)
