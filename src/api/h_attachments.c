@@ -35,11 +35,6 @@ static void upload_free(void *p)
     free(u);
 }
 
-static const char *qv(struct req *r, const char *name)
-{
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
 /* type/subtype of the Content-Type, lower-cased, parameters dropped; false if malformed. */
 static bool media_type(const char *ct, char *out, size_t cap)
 {
@@ -59,7 +54,7 @@ static bool media_type(const char *ct, char *out, size_t cap)
 
 static bool check_upload(struct req *r, struct upload *u)
 {
-    const char *name = qv(r, "name"), *role = qv(r, "role");
+    const char *name = http_query_str(r, "name"), *role = http_query_str(r, "role");
     size_t nlen = name ? strlen(name) : 0, cps = 0;
     for (size_t i = 0; i < nlen; i++)
         cps += ((unsigned char)name[i] & 0xc0) != 0x80; /* UTF-8 checked by NO_CONTROL below */

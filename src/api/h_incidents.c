@@ -127,15 +127,10 @@ static bool list_cb(const struct incident_rec *inc, void *ctx)
     return v ? page_add(c->pg, inc->id, v) : false;
 }
 
-static const char *qv(struct req *r, const char *name)
-{
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
 /* from/to: YYYY-MM-DD (a day in Japan) or an RFC 3339 time. */
 static bool query_time(struct req *r, const char *name, bool end, int64_t *out)
 {
-    const char *v = qv(r, name);
+    const char *v = http_query_str(r, name);
     *out = 0;
     if (!v) return true;
     struct dl_date d;
@@ -161,7 +156,7 @@ void h_incidents_list(struct req *r)
     long long org = 0;
     if (!http_query_int(r, "org_id", 1, INT64_MAX, 0, &org)) goto bad;
     f.reporter_org = org;
-    const char *sector = qv(r, "sector");
+    const char *sector = http_query_str(r, "sector");
     if (sector) {
         int idx = refdata_sector_index(r->app->rd, sector);
         if (idx < 0) {
@@ -170,18 +165,18 @@ void h_incidents_list(struct req *r)
         }
         f.sectors = 1ull << idx;
     }
-    f.form = qv(r, "form");
+    f.form = http_query_str(r, "form");
     if (f.form && !forms_get(r->app->forms, f.form)) {
         http_problem_field(r, 400, "validation", "/query/form", "enum", "no such form");
         goto bad;
     }
-    f.status = qv(r, "status");
+    f.status = http_query_str(r, "status");
     if (f.status && strcmp(f.status, "open") != 0 && strcmp(f.status, "closed") != 0) {
         http_problem_field(r, 400, "validation", "/query/status", "enum", "open or closed");
         goto bad;
     }
     char today[11];
-    const char *overdue = qv(r, "overdue");
+    const char *overdue = http_query_str(r, "overdue");
     if (overdue && strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0) {
         http_problem_field(r, 400, "validation", "/query/overdue", "enum", "true or false");
         goto bad;
@@ -191,7 +186,7 @@ void h_incidents_list(struct req *r)
         f.overdue_before = today;
     }
     if (!query_time(r, "from", false, &f.from_ms) || !query_time(r, "to", true, &f.to_ms)) goto bad;
-    f.ident = qv(r, "identification_number");
+    f.ident = http_query_str(r, "identification_number");
     struct list_ctx c = {r, &pg, org != 0};
     int rc = r->app->store->ops->incident_list(r->app->store, &f, pg.after, list_cb, &c);
     page_finish(&pg, rc);

@@ -416,15 +416,10 @@ void h_products_update(struct req *r)
     submit(r, ps, STORE_W_PRODUCT_UPDATE, "product.update", r->params[0], version);
 }
 
-static const char *qv(struct req *r, const char *name)
-{
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
 /* A tier named in the query (none, or "none", refused); false having answered. */
 static bool query_tier(struct req *r, bool required, enum pol_tier *out)
 {
-    const char *v = qv(r, "tier");
+    const char *v = http_query_str(r, "tier");
     *out = POL_TIER_NONE;
     if (!v && !required) return true;
     if (!v) {
@@ -581,7 +576,7 @@ void h_products_list(struct req *r)
     struct page pg;
     if (!page_begin(r, &pg)) return;
     struct product_filter f = {0};
-    f.status = qv(r, "status");
+    f.status = http_query_str(r, "status");
     if (f.status && strcmp(f.status, "draft") != 0 && strcmp(f.status, "released") != 0) {
         http_problem_field(r, 400, "validation", "/query/status", "enum", "draft or released");
         json_decref(pg.items);

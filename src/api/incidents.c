@@ -297,11 +297,6 @@ static enum rr_hosting hosting_of(const char *s)
     return RR_HOST_ON_PREM;
 }
 
-static bool holiday_cb(void *ctx, int y, int m, int d)
-{
-    return refdata_is_holiday(ctx, y, m, d);
-}
-
 /* The awareness time: as given, else the form's own discovery time, else the receipt. A
  * follow-up that says nothing keeps the incident's. */
 static bool prepare_awareness(struct inc_ctx *c, const struct incident_rec *inc,
@@ -362,7 +357,7 @@ static bool prepare_awareness(struct inc_ctx *c, const struct incident_rec *inc,
     struct dl_date due;
     fs->due[0] = 0;
     f->detailed_due_ms = 0;
-    if (rr_detailed_deadline(f->aware_ms, holiday_cb, c->app->rd, &due, &f->detailed_due_ms) ==
+    if (rr_detailed_deadline(f->aware_ms, reg_holiday, c->app->rd, &due, &f->detailed_due_ms) ==
         RK_OK)
         dl_format(&due, fs->due, sizeof fs->due);
     f->detailed_due = fs->due;

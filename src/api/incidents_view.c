@@ -11,19 +11,6 @@
 
 static const char *const categories_az = "ABCDEF";
 
-static bool is_source(const struct pol_principal *p, const struct incident_rec *inc)
-{
-    return p->org_id &&
-           (p->org_id == inc->reporter_org || (inc->relay_org && p->org_id == inc->relay_org));
-}
-
-static bool is_recipient(const struct pol_principal *p, const struct incident_rec *inc)
-{
-    for (size_t i = 0; p->org_id && i < inc->nrecipients; i++)
-        if (inc->recipients[i] == p->org_id) return true;
-    return false;
-}
-
 static json_t *org_ref(struct app *app, int64_t id)
 {
     struct org_rec o;
@@ -40,7 +27,7 @@ static json_t *view_source(struct app *app, const struct pol_principal *p,
     json_t *s = identity ? org_ref(app, inc->reporter_org) : json_pack("{s:b}", "withheld", 1);
     /* Who relayed narrows who the victim can be (the CEPTOAR's members): only those who know
      * the source, and the recipients (to whom the CEPTOAR is the source), are told. */
-    if (s && inc->relay_org && (identity || (is_recipient(p, inc) && !p->contractor))) {
+    if (s && inc->relay_org && (identity || policy_report_part_visible(p, pr, POL_PART_ROUTING))) {
         json_object_set_new(s, "relayed_by", org_ref(app, inc->relay_org));
         json_object_set_new(s, "anonymised", json_boolean(inc->anonymised));
     }
@@ -187,7 +174,7 @@ json_t *inc_view(struct app *app, const struct pol_principal *p, const struct in
     struct list_ctx c = {p, inc, json_array(), 0};
     app->store->ops->report_list(app->store, inc->id, report_item_cb, &c);
     json_object_set_new(v, "report_list", c.items);
-    if ((is_source(p, inc) || is_recipient(p, inc)) && c.latest_id)
+    if (policy_report_part_visible(p, &pr, POL_PART_ROUTING) && c.latest_id)
         json_object_set_new(v, "routing", view_routing(app, p, c.latest_id));
     return v;
 }
@@ -481,7 +468,7 @@ json_t *inc_view_report(struct app *app, const struct pol_principal *p,
                                                       "provider_notified_at", NULL};
          *k; k++)
         if (json_object_get(body, *k)) json_object_set(v, *k, json_object_get(body, *k));
-    if (is_source(p, inc) || is_recipient(p, inc))
+    if (policy_report_part_visible(p, &pr, POL_PART_ROUTING))
         json_object_set_new(v, "routing", view_routing(app, p, rep->id));
     if (withheld_out) *withheld_out = json_incref(withheld);
 out:

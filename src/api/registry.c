@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool holiday_cb(void *ctx, int y, int m, int d)
+bool reg_holiday(void *ctx, int y, int m, int d)
 {
     return refdata_is_holiday(ctx, y, m, d);
 }
@@ -136,7 +136,7 @@ void reg_deadline(const struct app *app, enum asset_filing_kind kind, const json
 {
     struct dl_date d;
     out[0] = 0;
-    if (asset_deadline(&app->rules, kind, canon, holiday_cb, app->rd, NULL, &d) == RK_OK)
+    if (asset_deadline(&app->rules, kind, canon, reg_holiday, app->rd, NULL, &d) == RK_OK)
         dl_format(&d, out, 11);
 }
 
@@ -659,7 +659,7 @@ static json_t *status_head(const struct app *app, const char *today)
     char init[11] = "", enf[11] = "";
     if (app->rules.have_enforcement) {
         dl_format(&app->rules.enforcement, enf, sizeof enf);
-        if (dl_deadline_months(&app->rules.enforcement, app->rules.months_in_place, holiday_cb,
+        if (dl_deadline_months(&app->rules.enforcement, app->rules.months_in_place, reg_holiday,
                                app->rd, &d) == RK_OK)
             dl_format(&d, init, sizeof init);
     }

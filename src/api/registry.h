@@ -34,6 +34,9 @@ int64_t reg_parse_time(const char *s);
 int reg_check_entry(const struct app *app, const json_t *canon, const char *prefix,
                     struct jv_errors *errs);
 
+/* The dl_holiday_fn of the deadline calculators: ctx is the struct refdata. */
+bool reg_holiday(void *ctx, int y, int m, int d);
+
 /* Today in Japan, "YYYY-MM-DD". */
 void reg_today(char out[11]);
 

@@ -822,7 +822,7 @@ bool policy_report_part_visible(const struct pol_principal *p, const struct pol_
 {
     if (!policy_report_may_read(p, r)) return false;
     if (part == POL_PART_BODY) return true;
-    if ((unsigned)part > POL_PART_ANNEX) return false;
+    if ((unsigned)part > POL_PART_ROUTING) return false;
     if (report_source(p, r)) return true;
     switch (part) {
     case POL_PART_IDENTITY:
@@ -832,6 +832,8 @@ bool policy_report_part_visible(const struct pol_principal *p, const struct pol_
         return recipient_staff(p, r, POL_ORG_MINISTRY) ||
                (recipient_staff(p, r, POL_ORG_NATIONAL_CENTRE) &&
                 is_operator_type(r->reporter_type));
+    case POL_PART_ROUTING:
+        return !p->contractor && report_recipient(p, r);
     case POL_PART_ANNEX:
         /* Personal-data breach annexes stay with the receiving ministry, opt-out or not; an
          * APPI breach report names the business, so not when the relay anonymised it. */

@@ -228,6 +228,8 @@ bool policy_submission_may_route(const struct pol_principal *p, uint64_t owner_s
  *   part OPTED_OUT: a source; own staff of a recipient ministry; own staff of a recipient
  *                 national centre when the reporter is a core or CI operator (the common forms
  *                 let a CI operator's report reach the centre despite the opt-out).
+ *   part ROUTING: a source; a recipient's own staff (readers by TLP are not told where a report
+ *                 went, nor which CEPTOAR relayed it: that narrows who the victim can be).
  *   part ANNEX  : a source; own staff of a recipient ministry unless the relay anonymised the
  *                 operator (an APPI breach report names it). Never the centre, never TLP readers.
  *   may_create  : a writer of reporter_org (nonzero); or, relaying, a writer on the own staff of a
@@ -240,7 +242,8 @@ enum pol_report_part {
     POL_PART_IDENTITY, /* who reported: reporter/sender/operator sections, the reporting org */
     /* field groups the reporter opted out of sharing with the national centre */
     POL_PART_OPTED_OUT,
-    POL_PART_ANNEX, /* ransomware personal-data breach annexes 1–3 */
+    POL_PART_ANNEX,   /* ransomware personal-data breach annexes 1–3 */
+    POL_PART_ROUTING, /* the routing rows (receipts, acknowledgments) and who relayed it */
 };
 struct pol_report {
     /* the organisation the report is from (the operator, also when relayed) */

@@ -167,6 +167,8 @@ void http_audit_async(struct req *r, const char *action, const char *object_kind
 
 /* Query parameters. The dispatcher rejects parameters a route does not list (400). */
 bool http_query_check(struct req *r, const char *const *allowed);
+/* The raw value of a query parameter, or NULL when absent (valid for the request's life). */
+const char *http_query_str(struct req *r, const char *name);
 /* Parses an integer query parameter within [min, max]; absent → def. On a bad value answers
  * 400 and returns false. */
 bool http_query_int(struct req *r, const char *name, long long min, long long max, long long def,

@@ -149,6 +149,11 @@ bool http_query_check(struct req *r, const char *const *allowed)
     return false;
 }
 
+const char *http_query_str(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
 bool http_query_int(struct req *r, const char *name, long long min, long long max, long long def,
                     long long *out)
 {

@@ -503,6 +503,8 @@ static void check_cell(int who, int t, const char *cell)
             EXPECT(source_withheld(src), "%s %s: incident source should be withheld: %s", u, tlp,
                    r.body);
         EXPECT((json_object_get(r.json, "assets") != NULL) == I, "%s %s: assets", u, tlp);
+        /* Routing: the source and the recipients' own staff, as identity here (no relay). */
+        EXPECT((json_object_get(r.json, "routing") != NULL) == I, "%s %s: routing", u, tlp);
         EXPECT(json_array_size(json_object_get(r.json, "report_list")) == 1, "%s %s: report_list",
                u, tlp);
     }

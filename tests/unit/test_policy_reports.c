@@ -190,6 +190,11 @@ static void relay_and_anonymised(void **state)
         assert_int_equal(policy_report_part_visible(&nc, &r, POL_PART_IDENTITY), !anon);
         assert_true(policy_report_part_visible(&meti, &r, POL_PART_OPTED_OUT));
         assert_int_equal(policy_report_part_visible(&meti, &r, POL_PART_ANNEX), !anon);
+        /* Routing and the relay's name: the recipients' own staff, anonymised or not. */
+        assert_true(policy_report_part_visible(&meti, &r, POL_PART_ROUTING));
+        assert_true(policy_report_part_visible(&nc, &r, POL_PART_ROUTING));
+        struct pol_principal mc = contractor_of(meti);
+        assert_false(policy_report_part_visible(&mc, &r, POL_PART_ROUTING));
         assert_true(policy_report_part_visible(&nc, &r, POL_PART_OPTED_OUT));
         assert_false(policy_report_part_visible(&nc, &r, POL_PART_ANNEX));
     }
@@ -198,6 +203,7 @@ static void relay_and_anonymised(void **state)
     r.anonymised = false;
     assert_true(policy_report_may_read(&cept, &r));
     assert_false(policy_report_part_visible(&cept, &r, POL_PART_IDENTITY));
+    assert_false(policy_report_part_visible(&cept, &r, POL_PART_ROUTING));
 }
 
 static void opted_out_by_reporter_type(void **state)
@@ -226,7 +232,7 @@ static void opted_out_by_reporter_type(void **state)
     assert_false(policy_report_part_visible(&cept, &r, POL_PART_ANNEX));
     /* Out-of-range part, TLP or reporter type: refused even to the reporter. */
     struct pol_principal op = who(OP_ORG, POL_ORG_CORE_OPERATOR, ELEC, POL_ROLE_VIEWER, false);
-    assert_false(policy_report_part_visible(&op, &r, (enum pol_report_part)4));
+    assert_false(policy_report_part_visible(&op, &r, (enum pol_report_part)5));
     assert_false(policy_report_part_visible(&op, &r, (enum pol_report_part) - 1));
     r.tlp = (enum pol_tlp)9;
     assert_false(policy_report_may_read(&op, &r));
@@ -400,17 +406,18 @@ static enum relation relation_of(const struct pol_principal *p, const struct pol
 
 enum cell { N, Y, IF_NOT_ANONYMISED, IF_OPERATOR /* reporter core/CI */ };
 
-static const enum cell part_table[4][REL__N] = {
+static const enum cell part_table[5][REL__N] = {
     /*                     source ministry centre other-routed tlp-only */
     [POL_PART_BODY] = {Y, Y, Y, Y, Y},
     [POL_PART_IDENTITY] = {Y, IF_NOT_ANONYMISED, IF_NOT_ANONYMISED, IF_NOT_ANONYMISED, N},
     [POL_PART_OPTED_OUT] = {Y, Y, IF_OPERATOR, N, N},
     [POL_PART_ANNEX] = {Y, IF_NOT_ANONYMISED, N, N, N},
+    [POL_PART_ROUTING] = {Y, Y, Y, Y, N},
 };
 
 static bool oracle_part(const struct pol_principal *p, const struct pol_report *r, int part)
 {
-    if (!oracle_read(p, r) || part < 0 || part > 3) return false;
+    if (!oracle_read(p, r) || part < 0 || part > 4) return false;
     switch (part_table[part][relation_of(p, r)]) {
     case Y:
         return true;
@@ -513,7 +520,7 @@ static void print_case(const char *what, int part, bool got, bool want,
 }
 
 #define CASES 100000
-#define NPARTS 5 /* the four parts and one out of range */
+#define NPARTS 6 /* the five parts and one out of range */
 
 struct tally {
     int disagree, readable, parts[NPARTS], create[2], add, ack;
@@ -534,7 +541,7 @@ static void one_case(struct rng *g, struct tally *t)
     compare(t, "read", -1, policy_report_may_read(&p, &r), want, &p, &r);
     t->readable += want;
     for (int k = 0; k < NPARTS; k++) {
-        int part = k < 4 ? k : (below(g, 2) ? 4 : -1);
+        int part = k < 5 ? k : (below(g, 2) ? 5 : -1);
         want = oracle_part(&p, &r, part);
         compare(t, "part", part, policy_report_part_visible(&p, &r, (enum pol_report_part)part),
                 want, &p, &r);
@@ -570,8 +577,9 @@ static void oracle_random(void **state)
     assert_int_equal(t.disagree, 0);
     /* Both answers exercised for every decision, so a constant function cannot pass. */
     assert_true(t.readable > CASES / 20 && t.readable < CASES - CASES / 20);
-    assert_int_equal(t.parts[4], 0);
-    int seen[] = {t.parts[1], t.parts[2], t.parts[3], t.create[0], t.create[1], t.add, t.ack};
+    assert_int_equal(t.parts[5], 0);
+    int seen[] = {t.parts[1],  t.parts[2],  t.parts[3], t.parts[4],
+                  t.create[0], t.create[1], t.add,      t.ack};
     for (size_t i = 0; i < sizeof(seen) / sizeof(seen[0]); i++)
         assert_true(seen[i] > 100 && seen[i] < CASES - 100);
 }
