@@ -74,6 +74,41 @@ void h_products_get(struct req *r);
 void h_products_update(struct req *r);
 void h_products_derive(struct req *r);
 void h_products_release(struct req *r);
+/* analysis products: for the inbox and feeds */
+bool products_may_read(const struct pol_principal *who, const struct product_rec *p);
+json_t *products_summary(const struct app *app, const struct product_rec *p);
+/* advisories (h_advisories.c) */
+void h_advisories_list(struct req *r);
+void h_advisories_create(struct req *r);
+void h_advisories_get(struct req *r);
+void h_advisories_update(struct req *r);
+void h_advisories_send(struct req *r);
+void h_advisories_relay(struct req *r);
+void h_advisories_ack(struct req *r);
+void h_advisories_acks(struct req *r);
+void h_advisories_form(struct req *r);
+extern const struct jv_field api_advisory_send_schema;
+extern const struct jv_field api_advisory_ack_schema;
+/* the inbox (h_inbox.c) */
+void h_inbox_list(struct req *r);
+/* council channels (h_threads.c): one-to-one threads and working groups */
+void h_threads_list(struct req *r);
+void h_threads_create(struct req *r);
+void h_threads_get(struct req *r);
+void h_threads_update(struct req *r);
+void h_messages_list(struct req *r);
+void h_messages_post(struct req *r);
+extern const struct jv_field api_thread_schema;
+extern const struct jv_field api_message_schema;
+/* The policy facts of a thread (members borrowed from t) and of one of its messages. */
+void threads_pol(const struct thread_rec *t, struct pol_thread *out);
+void threads_msg_pol(const struct pol_thread *pt, const struct message_rec *m,
+                     struct pol_message *out);
+/* public feeds (h_feeds.c): no login */
+void h_feed_json(struct req *r);
+void h_feed_atom(struct req *r);
+void h_feed_advisory_page(struct req *r);
+void h_feed_product_page(struct req *r);
 void h_incident_attachments_list(struct req *r);
 void h_incident_attachments_upload(struct req *r);
 void h_incident_attachments_get(struct req *r);

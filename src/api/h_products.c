@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/advisories.h"
 #include "api/api.h"
 #include "domain/tier.h"
 
@@ -40,23 +41,15 @@ static bool product_may_read(const struct pol_principal *who, const struct produ
     return policy_field_visible(who, &s, root);
 }
 
-/* The national centre (the owner of every product), or 0. The first organisation of type
- * national_centre: the platform has one. */
-static int64_t nc_org(struct app *app)
+bool products_may_read(const struct pol_principal *who, const struct product_rec *p)
 {
-    int64_t ids[8];
-    enum pol_org_type types[8];
-    size_t n = 0;
-    if (app->store->ops->report_recipients(app->store, 0, ids, types, 8, &n) != RK_OK) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (types[i] == POL_ORG_NATIONAL_CENTRE) return ids[i];
-    return 0;
+    return product_may_read(who, p);
 }
 
 /* May p create products (write as the national centre)? */
 static bool may_author(struct req *r, int64_t *owner)
 {
-    *owner = nc_org(r->app);
+    *owner = advs_nc_org(r->app);
     struct pol_scope s = {
         .owner_org = *owner, .ntlp = 1, .tlp = {POL_TLP_RED}, .tier = POL_TIER_COMPREHENSIVE};
     return *owner != 0 && policy_may_write(&r->who, &s);
@@ -69,7 +62,7 @@ static json_t *time_or_null(int64_t ms)
 }
 
 /* The metadata every reader of the product may see (no body). */
-static json_t *product_summary(const struct app *app, const struct product_rec *p)
+json_t *products_summary(const struct app *app, const struct product_rec *p)
 {
     json_t *v = json_pack(
         "{s:I, s:s, s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:o}", "id", (json_int_t)p->id, "tier",
@@ -89,7 +82,7 @@ static json_t *product_view(struct req *r, const struct product_rec *p, int *rc)
     json_t *labels = json_loads(p->labels, 0, NULL);
     json_t *visible = NULL, *v = NULL;
     *rc = body && labels ? policy_view(&r->who, &s, body, labels, &visible) : RK_EIO;
-    if (*rc == RK_OK && !(v = product_summary(r->app, p))) *rc = RK_ENOMEM;
+    if (*rc == RK_OK && !(v = products_summary(r->app, p))) *rc = RK_ENOMEM;
     if (v) {
         json_object_set_new(v, "body", visible);
         visible = NULL;
@@ -148,6 +141,10 @@ struct prod_state {
     struct product_input in;
     char title[STORE_NAME_MAX];
     char *body, *labels; /* JSON text */
+    int64_t *push;       /* release: the organisations whose inbox gets it */
+    size_t npush, cap;
+    struct pol_scope scope; /* release: the product's scope once released */
+    int rc;
 };
 
 static void prod_state_free(void *p)
@@ -156,6 +153,7 @@ static void prod_state_free(void *p)
     if (!ps) return;
     free(ps->body);
     free(ps->labels);
+    free(ps->push);
     free(ps);
 }
 
@@ -222,6 +220,9 @@ static void submit(struct req *r, struct prod_state *ps, enum store_wop op, cons
         return;
     }
     w->product = &ps->in;
+    if (op == STORE_W_PRODUCT_RELEASE)
+        w->deliver =
+            (struct inbox_delivery){.kind = "product", .orgs = ps->push, .norgs = ps->npush};
     w->target_id = id;
     w->expect_version = version;
     http_submit(r, w);
@@ -514,6 +515,26 @@ static bool release_ready(struct req *r, const struct product_rec *p)
     return !same;
 }
 
+static bool push_cb(const struct org_rec *o, void *ctx)
+{
+    struct prod_state *ps = ctx;
+    struct pol_principal op;
+    advs_org_principal(o, &op);
+    if (!policy_product_push_target(&op, &ps->scope)) return true;
+    if (ps->npush == ps->cap) {
+        size_t nc = ps->cap ? ps->cap * 2 : 64;
+        int64_t *nv = realloc(ps->push, nc * sizeof *nv);
+        if (!nv) {
+            ps->rc = RK_ENOMEM;
+            return false;
+        }
+        ps->push = nv;
+        ps->cap = nc;
+    }
+    ps->push[ps->npush++] = o->id;
+    return true;
+}
+
 void h_products_release(struct req *r)
 {
     if (r->w && atomic_load(&r->w_done)) {
@@ -529,8 +550,13 @@ void h_products_release(struct req *r)
     json_t *labels = json_loads(p.labels, 0, NULL);
     struct jv_errors errs;
     int rc = labels ? tier_gate(labels, p.tier, &errs) : RK_ENOMEM;
+    /* A label on the whole body hides the product from everyone but its writers. */
+    bool root_hidden = labels && tier_labels_at(labels, "") != 0;
     json_decref(labels);
-    int64_t version = p.version;
+    int64_t version = p.version, owner = p.owner_org;
+    uint64_t sectors = p.sectors;
+    enum pol_tlp tlp = p.tlp;
+    enum pol_tier tier = p.tier;
     store_product_rec_free(&p);
     if (rc == RK_EINVAL) {
         /* No override: the analyst removes the content (or derives again) and releases. */
@@ -541,6 +567,15 @@ void h_products_release(struct req *r)
     struct prod_state *ps = rc == RK_OK ? state_new(r) : NULL;
     if (!ps) {
         http_problem_rc(r, RK_ENOMEM, NULL);
+        return;
+    }
+    /* Pushed to the inboxes of the organisations the released product reaches (policy.h). */
+    ps->scope = (struct pol_scope){
+        .owner_org = owner, .sectors = sectors, .ntlp = 1, .tlp = {tlp}, .tier = tier};
+    rc = root_hidden ? RK_OK : r->app->store->ops->org_list(r->app->store, 0, push_cb, ps);
+    if (rc == RK_OK) rc = ps->rc;
+    if (rc != RK_OK) {
+        http_problem_rc(r, rc, NULL);
         return;
     }
     /* The version gated is the version released: an edit in between is a 409. */
@@ -567,7 +602,7 @@ static bool list_cb(const struct product_rec *p, void *ctx)
 {
     struct page *pg = ctx;
     if (!product_may_read(&pg->r->who, p)) return true;
-    json_t *v = product_summary(pg->r->app, p);
+    json_t *v = products_summary(pg->r->app, p);
     return v ? page_add(pg, p->id, v) : false;
 }
 

@@ -182,6 +182,10 @@ static const char *const q_incidents[] = {
 static const char *const q_upload[] = {"name", "role", NULL};
 static const char *const q_products[] = {"limit", "after", "tier", "status", NULL};
 static const char *const q_derive[] = {"tier", NULL};
+static const char *const q_advisories[] = {"limit", "after", "status", "identification_number",
+                                           NULL};
+static const char *const q_acks[] = {"limit", "after", "pending", NULL};
+static const char *const q_inbox[] = {"limit", "after", "kind", "unacknowledged", NULL};
 static const char *const q_users[] = {"limit", "after", "org_id", NULL};
 static const char *const q_audit[] = {"limit", "after", "org_id", "user_id", "action", NULL};
 
@@ -257,5 +261,40 @@ const struct route http_routes[] = {
     {"PATCH", "/api/v1/products/{id}", h_products_update, ROUTE_BODY, PRODUCT_AUTHORS, NULL, NULL},
     {"POST", "/api/v1/products/{id}/derive", h_products_derive, 0, PRODUCT_AUTHORS, NULL, q_derive},
     {"POST", "/api/v1/products/{id}/release", h_products_release, 0, PRODUCT_AUTHORS, NULL, NULL},
+    /* Advisories: the centre writes and sends; recipients relay and acknowledge (policy.h). */
+    {"GET", "/api/v1/advisories", h_advisories_list, 0, ANY, NULL, q_advisories},
+    {"POST", "/api/v1/advisories", h_advisories_create, ROUTE_BODY, WRITERS, NULL, NULL},
+    {"GET", "/api/v1/advisories/{id}", h_advisories_get, 0, ANY, NULL, NULL},
+    {"PATCH", "/api/v1/advisories/{id}", h_advisories_update, ROUTE_BODY, WRITERS, NULL, NULL},
+    {"POST", "/api/v1/advisories/{id}/send", h_advisories_send, ROUTE_BODY, WRITERS,
+     &api_advisory_send_schema, NULL},
+    {"POST", "/api/v1/advisories/{id}/relay", h_advisories_relay, 0, WRITERS, NULL, NULL},
+    {"POST", "/api/v1/advisories/{id}/ack", h_advisories_ack, ROUTE_BODY, ANY,
+     &api_advisory_ack_schema, NULL},
+    {"GET", "/api/v1/advisories/{id}/acks", h_advisories_acks, 0, ANY, NULL, q_acks},
+    {"GET", "/api/v1/advisories/{id}/form", h_advisories_form, 0, ANY, NULL, NULL},
+    {"GET", "/api/v1/inbox", h_inbox_list, 0, ANY, NULL, q_inbox},
+    /* Council channels (seed 000). */
+    {"GET", "/api/v1/threads", h_threads_list, 0, ANY, NULL, q_list},
+    {"POST", "/api/v1/threads", h_threads_create, ROUTE_BODY, WRITERS, &api_thread_schema, NULL},
+    {"GET", "/api/v1/threads/{id}", h_threads_get, 0, ANY, NULL, NULL},
+    {"PATCH", "/api/v1/threads/{id}", h_threads_update, ROUTE_BODY, WRITERS, &api_thread_schema,
+     NULL},
+    {"GET", "/api/v1/threads/{id}/messages", h_messages_list, 0, ANY, NULL, q_list},
+    {"POST", "/api/v1/threads/{id}/messages", h_messages_post, ROUTE_BODY, WRITERS,
+     &api_message_schema, NULL},
+    {"GET", "/api/v1/groups", h_threads_list, 0, ANY, NULL, q_list},
+    {"POST", "/api/v1/groups", h_threads_create, ROUTE_BODY, WRITERS, &api_thread_schema, NULL},
+    {"GET", "/api/v1/groups/{id}", h_threads_get, 0, ANY, NULL, NULL},
+    {"PATCH", "/api/v1/groups/{id}", h_threads_update, ROUTE_BODY, WRITERS, &api_thread_schema,
+     NULL},
+    {"GET", "/api/v1/groups/{id}/messages", h_messages_list, 0, ANY, NULL, q_list},
+    {"POST", "/api/v1/groups/{id}/messages", h_messages_post, ROUTE_BODY, WRITERS,
+     &api_message_schema, NULL},
+    /* Public alerts: no login; read as the anonymous principal whoever asks. */
+    {"GET", "/feeds/public.json", h_feed_json, ROUTE_PUBLIC, ANY, NULL, NULL},
+    {"GET", "/feeds/public.atom", h_feed_atom, ROUTE_PUBLIC, ANY, NULL, NULL},
+    {"GET", "/feeds/advisories/{id}", h_feed_advisory_page, ROUTE_PUBLIC, ANY, NULL, NULL},
+    {"GET", "/feeds/products/{id}", h_feed_product_page, ROUTE_PUBLIC, ANY, NULL, NULL},
 };
 const size_t http_nroutes = RK_ARRAY_LEN(http_routes);

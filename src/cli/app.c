@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/advisories.h"
 #include "api/incidents.h"
 #include "api/registry.h"
 #include "auth/auth.h"
@@ -209,16 +210,21 @@ out:
     return rc;
 }
 
+/* A demo data file dir/name, parsed; NULL after printing why. path receives its path. */
+static json_t *demo_load(const char *dir, const char *name, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/%s", dir, name);
+    json_error_t je;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!doc) fprintf(stderr, "renkei: %s:%d: %s\n", path, je.line, je.text);
+    return doc;
+}
+
 static int demo_assets(struct app *app, const char *dir, const json_t *keys)
 {
     char path[4096], err[300] = "";
-    snprintf(path, sizeof path, "%s/demo_assets.json", dir);
-    json_error_t je;
-    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!doc) {
-        fprintf(stderr, "renkei: %s:%d: %s\n", path, je.line, je.text);
-        return RK_EINVAL;
-    }
+    json_t *doc = demo_load(dir, "demo_assets.json", path, sizeof path);
+    if (!doc) return RK_EINVAL;
     int rc = RK_OK;
     struct pol_principal vendor;
     int64_t vendor_org = json_integer_value(json_object_get(keys, "tss"));
@@ -271,13 +277,8 @@ out:
 static int demo_incidents(struct app *app, const char *dir, const json_t *keys)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/demo_incidents.json", dir);
-    json_error_t je;
-    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!doc) {
-        fprintf(stderr, "renkei: %s:%d: %s\n", path, je.line, je.text);
-        return RK_EINVAL;
-    }
+    json_t *doc = demo_load(dir, "demo_incidents.json", path, sizeof path);
+    if (!doc) return RK_EINVAL;
     int rc = RK_OK;
     size_t i, k;
     json_t *v, *rep;
@@ -312,6 +313,71 @@ static int demo_incidents(struct app *app, const char *dir, const json_t *keys)
             }
         }
         json_decref(assets);
+    }
+out:
+    json_decref(doc);
+    return rc;
+}
+
+/* Demo advisories (data/demo_dissemination.json): created, sent, relayed and acknowledged
+ * through the API's own preparation and policy. */
+static int demo_advisories(struct app *app, const char *dir)
+{
+    char path[4096];
+    json_t *doc = demo_load(dir, "demo_dissemination.json", path, sizeof path);
+    if (!doc) return RK_EINVAL;
+    int rc = RK_OK;
+    size_t i, k;
+    json_t *v, *x;
+    int64_t ids[64] = {0};
+    json_array_foreach(json_object_get(doc, "advisories"), i, v)
+    {
+        struct pol_principal who;
+        if (i >= 64 ||
+            demo_principal(app, json_string_value(json_object_get(v, "user")), &who) != RK_OK) {
+            fprintf(stderr, "renkei: %s: /advisories/%zu: unknown user\n", path, i);
+            rc = RK_EINVAL;
+            goto out;
+        }
+        json_t *d = json_deep_copy(json_object_get(v, "doc"));
+        json_t *f = json_object_get(v, "follows");
+        if (json_is_integer(f) && (size_t)json_integer_value(f) < i)
+            json_object_set_new(d, "follows", json_integer(ids[json_integer_value(f)]));
+        struct inc_err err;
+        char ident[32];
+        int64_t number;
+        rc = advs_file_sync(app, &who, d, json_is_true(json_object_get(v, "send")),
+                            json_is_true(json_object_get(v, "direct")), "demo", &ids[i], ident,
+                            &number, &err);
+        json_decref(d);
+        if (rc != RK_OK) {
+            fprintf(stderr, "renkei: %s: /advisories/%zu: %s %s %s\n", path, i, rk_strerror(rc),
+                    err.errs.n ? err.errs.e[0].pointer : "",
+                    err.errs.n ? err.errs.e[0].message : (err.detail ? err.detail : ""));
+            goto out;
+        }
+        json_array_foreach(json_object_get(v, "relay_by"), k, x)
+        {
+            int64_t n;
+            if ((rc = demo_principal(app, json_string_value(x), &who)) != RK_OK ||
+                (rc = advs_relay_sync(app, &who, ids[i], "demo", &n)) != RK_OK) {
+                fprintf(stderr, "renkei: %s: /advisories/%zu/relay_by/%zu: %s\n", path, i, k,
+                        rk_strerror(rc));
+                goto out;
+            }
+        }
+        json_array_foreach(json_object_get(v, "acks"), k, x)
+        {
+            if ((rc = demo_principal(app, json_string_value(json_object_get(x, "user")), &who)) !=
+                    RK_OK ||
+                (rc = advs_ack_sync(app, &who, ids[i],
+                                    json_string_value(json_object_get(x, "status")), "demo")) !=
+                    RK_OK) {
+                fprintf(stderr, "renkei: %s: /advisories/%zu/acks/%zu: %s\n", path, i, k,
+                        rk_strerror(rc));
+                goto out;
+            }
+        }
     }
 out:
     json_decref(doc);
@@ -377,6 +443,7 @@ int app_load_demo(struct app *app, const struct app_paths *paths, bool *loaded)
     }
     if ((rc = demo_assets(app, paths->data_dir, keys)) != RK_OK) goto out;
     if ((rc = demo_incidents(app, paths->data_dir, keys)) != RK_OK) goto out;
+    if ((rc = demo_advisories(app, paths->data_dir)) != RK_OK) goto out;
     *loaded = true;
 out:
     json_decref(keys);

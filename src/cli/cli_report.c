@@ -30,7 +30,7 @@ static void put_safe(FILE *f, const char *s)
     }
 }
 
-static json_t *load_doc(const char *path)
+json_t *cli_load_doc(const char *path)
 {
     json_error_t je;
     json_t *doc = strcmp(path, "-") == 0 ? json_loadf(stdin, JSON_REJECT_DUPLICATES, &je)
@@ -62,21 +62,21 @@ static void print_errors(const char *path, const struct jv_errors *errs)
     if (errs->dropped) fprintf(stderr, "renkei: … and %zu more errors\n", errs->dropped);
 }
 
-static void print_json(const json_t *j)
+void cli_print_json(const json_t *j)
 {
     char *s = json_dumps(j, JSON_INDENT(2));
     if (s) printf("%s\n", s);
     free(s);
 }
 
-static int exit_for(int rc)
+int cli_exit_for(int rc)
 {
     return rc == RK_OK ? EXIT_OK : rc == RK_EIO || rc == RK_ENOMEM ? EXIT_FAILURE_ : EXIT_INVALID;
 }
 
 static int cmd_validate(struct app *app, const char *path)
 {
-    json_t *doc = load_doc(path);
+    json_t *doc = cli_load_doc(path);
     if (!doc) return EXIT_INVALID;
     struct jv_errors errs;
     json_t *out = NULL;
@@ -91,7 +91,7 @@ static int cmd_validate(struct app *app, const char *path)
         return EXIT_FAILURE_;
     }
     /* The report as the platform would store it (normalised). */
-    print_json(out);
+    cli_print_json(out);
     json_decref(out);
     return EXIT_OK;
 }
@@ -99,7 +99,7 @@ static int cmd_validate(struct app *app, const char *path)
 /* The principal of a user of the store (as cli_assets.c does). The CLI holds the database, so
  * "who files" is a statement the platform operator makes with --user; the filing and its audit
  * record name that user. A disabled account cannot log in, so it cannot act here either. */
-static int principal_of(struct app *app, const char *username, struct pol_principal *p)
+int cli_principal_of(struct app *app, const char *username, struct pol_principal *p)
 {
     struct auth_ctx a = {0};
     int rc = app->store->ops->user_by_name(app->store, username, &a.user);
@@ -167,11 +167,11 @@ static int incident_missing(int rc)
         fprintf(stderr, "renkei: no such incident\n");
     else
         fprintf(stderr, "renkei: %s\n", rk_strerror(rc));
-    return exit_for(rc);
+    return cli_exit_for(rc);
 }
 
 /* The refusal of a report, as the API answers it (inc_err_answer). */
-static int refused(const char *path, const struct inc_err *err)
+int cli_refused(const char *path, const struct inc_err *err)
 {
     if (err->status == 422) {
         print_errors(path, &err->errs);
@@ -182,7 +182,7 @@ static int refused(const char *path, const struct inc_err *err)
         return EXIT_INVALID;
     }
     fprintf(stderr, "renkei: %s\n", rk_strerror(err->rc));
-    return exit_for(err->rc);
+    return cli_exit_for(err->rc);
 }
 
 /* Prints incident id as p now sees it, with the number of the report just filed. */
@@ -197,7 +197,7 @@ static int print_filed(struct app *app, const struct pol_principal *p, int64_t i
         return EXIT_FAILURE_;
     }
     json_object_set_new(v, "report_number", json_integer(number));
-    print_json(v);
+    cli_print_json(v);
     json_decref(v);
     return EXIT_OK;
 }
@@ -217,7 +217,7 @@ static int cmd_submit(struct app *app, int argc, char **argv)
     }
     if (!file || !user) return EXIT_USAGE;
     struct pol_principal p;
-    if (principal_of(app, user, &p) != RK_OK) return EXIT_INVALID;
+    if (cli_principal_of(app, user, &p) != RK_OK) return EXIT_INVALID;
     /* The route's role check (POST /api/v1/incidents needs a writer role), before anything
      * else, as the server does it. */
     if (!(p.roles & POL_ROLE__WRITERS)) {
@@ -229,7 +229,7 @@ static int cmd_submit(struct app *app, int argc, char **argv)
         int rc = find_incident(app, &p, incident, &inc);
         if (rc != RK_OK) return incident_missing(rc);
     }
-    json_t *doc = load_doc(file);
+    json_t *doc = cli_load_doc(file);
     if (!doc) return EXIT_INVALID;
     /* The same preparation, policy checks and job as POST /api/v1/incidents(/{id}/reports). */
     struct inc_err *err = calloc(1, sizeof *err);
@@ -238,7 +238,7 @@ static int cmd_submit(struct app *app, int argc, char **argv)
     if (rc == RK_OK)
         code = print_filed(app, &p, id, number);
     else if (err)
-        code = refused(file, err);
+        code = cli_refused(file, err);
     else {
         fprintf(stderr, "renkei: %s\n", rk_strerror(rc));
         code = EXIT_FAILURE_;
@@ -261,7 +261,7 @@ static int cmd_status(struct app *app, int argc, char **argv)
     }
     if (!ref || !user) return EXIT_USAGE;
     struct pol_principal p;
-    if (principal_of(app, user, &p) != RK_OK) return EXIT_INVALID;
+    if (cli_principal_of(app, user, &p) != RK_OK) return EXIT_INVALID;
     struct incident_rec inc;
     int rc = find_incident(app, &p, ref, &inc);
     if (rc != RK_OK) return incident_missing(rc);
@@ -270,7 +270,7 @@ static int cmd_status(struct app *app, int argc, char **argv)
         fprintf(stderr, "renkei: %s\n", rk_strerror(RK_ENOMEM));
         return EXIT_FAILURE_;
     }
-    print_json(v);
+    cli_print_json(v);
     json_decref(v);
     return EXIT_OK;
 }

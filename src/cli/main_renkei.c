@@ -13,6 +13,7 @@
 #include "auth/auth.h"
 #include "cli/app.h"
 #include "cli/cli_assets.h"
+#include "cli/cli_advisory.h"
 #include "cli/cli_report.h"
 
 static void usage(FILE *f)
@@ -48,7 +49,14 @@ static void usage(FILE *f)
                "                                     (id or NC-YYYY-NNNNNN) its next one; prints\n"
                "                                     the incident (JSON) with report_number\n"
                "  report status ID --user NAME       the incident (id or identification number)\n"
-               "                                     as NAME sees it (JSON)\n\n"
+               "                                     as NAME sees it (JSON)\n"
+               "  advisory send FILE.json --user NAME [--direct]\n"
+               "                                     create an advisory (情報提供) and send it\n"
+               "                                     as NAME: to the addressed ministries, or\n"
+               "                                     with --direct to its whole audience;\n"
+               "                                     prints the advisory (JSON)\n"
+               "  inbox --user NAME [--unacknowledged] [--limit N]\n"
+               "                                     what reached NAME's organisation (JSON)\n\n"
                "Global options also: --enforcement-date YYYY-MM-DD.\n"
                "Environment: RENKEI_DB, RENKEI_DATA, RENKEI_MIGRATIONS,\n"
                "RENKEI_ENFORCEMENT_DATE (as the options).\n"
@@ -433,6 +441,10 @@ int main(int argc, char **argv)
         rc = cli_assets_main(&app, argc - i - 1, argv + i + 1);
     } else if (strcmp(cmd, "report") == 0) {
         rc = cli_report_main(&app, argc - i - 1, argv + i + 1);
+    } else if (strcmp(cmd, "advisory") == 0) {
+        rc = cli_advisory_main(&app, argc - i - 1, argv + i + 1);
+    } else if (strcmp(cmd, "inbox") == 0) {
+        rc = cli_inbox_main(&app, argc - i - 1, argv + i + 1);
     }
     if (rc == EXIT_USAGE) usage(stderr);
     app_close(&app);

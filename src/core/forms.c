@@ -1,5 +1,6 @@
 /*
- * forms.c — loading the report forms and the ATT&CK technique list (see forms.h).
+ * forms.c — loading the report forms, the advisory form with its mapping from reports, and the
+ * ATT&CK technique list (see forms.h).
  */
 #include "core/forms.h"
 
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "core/rk.h"
+#include "domain/advisory.h"
 #include "domain/policy.h"
 
 #define FORMS_MAX 32 /* form files in data/forms */
@@ -117,7 +119,44 @@ void forms_free(struct forms *f)
     json_decref(f->summaries);
     json_decref(f->techniques);
     json_decref(f->sectors);
+    json_decref(f->advisory);
+    json_decref(f->advisory_mapping);
     free(f);
+}
+
+/* The first error of a failed check as "path: pointer: message". */
+static void check_error(const char *path, const struct jv_errors *errs, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "%s: %s: %s", path, errs->n ? errs->e[0].pointer : "",
+             errs->n ? errs->e[0].message : "is not valid");
+}
+
+/* dir/advisory/form.json and dir/advisory/from_reports.json, checked; f->byname is loaded. */
+static int load_advisory(const char *dir, struct forms *f, char *err, size_t errlen)
+{
+    char path[4096];
+    json_error_t je;
+    struct jv_errors errs = {0};
+    snprintf(path, sizeof path, "%s/advisory/form.json", dir);
+    if (!(f->advisory = json_load_file(path, JSON_REJECT_DUPLICATES, &je))) {
+        snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+        return RK_EINVAL;
+    }
+    if (rf_check_definition(f->advisory, &f->refs, &errs) != RK_OK ||
+        adv_check_form(f->advisory, &errs) != RK_OK) {
+        check_error(path, &errs, err, errlen);
+        return RK_EINVAL;
+    }
+    snprintf(path, sizeof path, "%s/advisory/from_reports.json", dir);
+    if (!(f->advisory_mapping = json_load_file(path, JSON_REJECT_DUPLICATES, &je))) {
+        snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+        return RK_EINVAL;
+    }
+    if (adv_check_mapping(f->advisory_mapping, f->advisory, f->byname, &errs) != RK_OK) {
+        check_error(path, &errs, err, errlen);
+        return RK_EINVAL;
+    }
+    return RK_OK;
 }
 
 int forms_load(const char *dir, const struct refdata *rd, struct forms **out, char *err,
@@ -148,10 +187,13 @@ int forms_load(const char *dir, const struct refdata *rd, struct forms **out, ch
         }
         struct jv_errors errs = {0};
         const char *name = json_string_value(json_object_get(form, "name"));
+        /* The advisory is not a report form: it lives in dir/advisory. */
         if (rf_check_definition(form, &f->refs, &errs) != RK_OK || !name ||
-            strcmp(name, names[i]) != 0) {
+            strcmp(name, names[i]) != 0 || strcmp(name, ADV_FORM_NAME) == 0) {
             snprintf(err, errlen, "%s: %s: %s", path, errs.n ? errs.e[0].pointer : "/name",
-                     errs.n ? errs.e[0].message : "must equal the file name");
+                     errs.n                                     ? errs.e[0].message
+                     : name && strcmp(name, ADV_FORM_NAME) == 0 ? "belongs in advisory/form.json"
+                                                                : "must equal the file name");
             json_decref(form);
             rc = RK_EINVAL;
             goto fail;
@@ -180,6 +222,7 @@ int forms_load(const char *dir, const struct refdata *rd, struct forms **out, ch
             rc = RK_EINVAL;
             goto fail;
         }
+    if ((rc = load_advisory(dir, f, err, errlen)) != RK_OK) goto fail;
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     *out = f;
@@ -195,6 +238,16 @@ fail:
 const json_t *forms_get(const struct forms *f, const char *name)
 {
     return name ? json_object_get(f->byname, name) : NULL;
+}
+
+const json_t *forms_advisory(const struct forms *f)
+{
+    return f ? f->advisory : NULL;
+}
+
+const json_t *forms_advisory_mapping(const struct forms *f)
+{
+    return f ? f->advisory_mapping : NULL;
 }
 
 /* values_from → values, for one field and (rows) its columns. */
@@ -226,6 +279,38 @@ static int resolve_field(const struct refdata *rd, json_t *field)
     return RK_OK;
 }
 
+/* The member of arr whose "id" is id, or NULL. */
+static json_t *member_by_id(const json_t *arr, const char *id)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x)
+    {
+        const char *xid = json_string_value(json_object_get(x, "id"));
+        if (xid && strcmp(xid, id) == 0) return x;
+    }
+    return NULL;
+}
+
+/* The advisory's ministry column: the codes of data/ministries.json with their names. */
+static int resolve_ministries(const struct refdata *rd, json_t *form)
+{
+    json_t *sec = member_by_id(json_object_get(form, "sections"), "recipients");
+    json_t *field = member_by_id(json_object_get(sec, "fields"), "recipient_ministries");
+    json_t *col = member_by_id(json_object_get(field, "columns"), "ministry");
+    if (!col) return RK_OK;
+    json_t *vals = json_array();
+    if (!vals) return RK_ENOMEM;
+    for (size_t i = 0; i < rd->nministries; i++)
+        if (json_array_append_new(vals, json_pack("{s:s, s:s, s:s}", "code", rd->ministries[i].code,
+                                                  "ja", rd->ministries[i].name_ja, "en",
+                                                  rd->ministries[i].name_en)) != 0) {
+            json_decref(vals);
+            return RK_ENOMEM;
+        }
+    return json_object_set_new(col, "values", vals) == 0 ? RK_OK : RK_ENOMEM;
+}
+
 json_t *forms_resolved(const struct forms *f, const struct refdata *rd, const json_t *form)
 {
     (void)f;
@@ -236,6 +321,11 @@ json_t *forms_resolved(const struct forms *f, const struct refdata *rd, const js
     json_array_foreach(json_object_get(copy, "sections"), i, sec) json_array_foreach(
         json_object_get(sec, "fields"), k, field) if (resolve_field(rd, field) != RK_OK)
     {
+        json_decref(copy);
+        return NULL;
+    }
+    const char *name = json_string_value(json_object_get(copy, "name"));
+    if (name && strcmp(name, ADV_FORM_NAME) == 0 && resolve_ministries(rd, copy) != RK_OK) {
         json_decref(copy);
         return NULL;
     }

@@ -607,8 +607,10 @@ fail:
     return rc;
 }
 
-int policy_view(const struct pol_principal *p, const struct pol_scope *s, const json_t *obj,
-                const json_t *field_labels, json_t **out)
+/* policy_view and policy_view_fields differ only in who decided the object is readable. */
+static int view_redacted(const struct pol_principal *p, const struct pol_scope *s,
+                         const json_t *obj, const json_t *field_labels, bool check_read,
+                         json_t **out)
 {
     struct rule_set rs;
     const struct field_rule **hidden = NULL;
@@ -620,8 +622,14 @@ int policy_view(const struct pol_principal *p, const struct pol_scope *s, const 
     if (obj == NULL) return RK_EINVAL;
     rc = rule_set_parse(field_labels, &rs);
     if (rc != RK_OK) return rc;
-    if (!policy_may_read(p, s)) {
+    if (check_read && !policy_may_read(p, s)) {
         rc = RK_ENOTFOUND;
+        goto out;
+    }
+    /* Without the read check a malformed principal or scope would otherwise clear every
+     * unlabelled field; it is the caller's error, not a missing object. */
+    if (!check_read && (!principal_valid(p) || !scope_valid(s))) {
+        rc = RK_EINVAL;
         goto out;
     }
     if (rs.n > 0) {
@@ -647,6 +655,18 @@ out:
     free(hidden);
     rule_set_release(&rs);
     return rc;
+}
+
+int policy_view(const struct pol_principal *p, const struct pol_scope *s, const json_t *obj,
+                const json_t *field_labels, json_t **out)
+{
+    return view_redacted(p, s, obj, field_labels, true, out);
+}
+
+int policy_view_fields(const struct pol_principal *p, const struct pol_scope *s, const json_t *obj,
+                       const json_t *field_labels, json_t **out)
+{
+    return view_redacted(p, s, obj, field_labels, false, out);
 }
 
 /* ---- foundation records ----------------------------------------------------------------- */
@@ -873,4 +893,218 @@ bool policy_report_may_ack(const struct pol_principal *p, const struct pol_repor
 {
     return known_user(p) && report_valid(r) && (p->roles & FILING_ROLES) != 0 && !p->contractor &&
            report_recipient(p, r);
+}
+
+/* ---- dissemination: advisories, inbox, pushed products, council channels ----------------- */
+
+/* The user id given to an organisation read as its own staff: any nonzero value would do, since
+ * no rule compares user ids with an object; a negative one cannot be a real user's. */
+#define ORG_AS_USER ((int64_t)-1)
+
+/* An organisation (org_id, org_type, sectors; with `standing`, also council and designated) as
+ * an authenticated own-staff principal with no roles. False for organisation 0 and malformed
+ * values. */
+static bool org_as_principal(const struct pol_principal *org, bool standing,
+                             struct pol_principal *q)
+{
+    if (org == NULL || org->org_id == 0) return false;
+    *q = (struct pol_principal){.user_id = ORG_AS_USER,
+                                .org_id = org->org_id,
+                                .org_type = org->org_type,
+                                .sectors = org->sectors,
+                                .council = standing ? org->council : POL_COUNCIL_NONE,
+                                .designated = standing && org->designated};
+    return principal_valid(q);
+}
+
+static bool advisory_valid(const struct pol_advisory *a)
+{
+    return a != NULL && (unsigned)a->tlp <= POL_TLP_RED && (a->nnamed == 0 || a->named != NULL);
+}
+
+/* Assumes advisory_valid(a). */
+static struct pol_scope advisory_scope(const struct pol_advisory *a)
+{
+    return (struct pol_scope){.owner_org = a->sender_org,
+                              .sectors = a->sectors,
+                              .tlp = {a->tlp},
+                              .ntlp = 1,
+                              .tier = POL_TIER_NONE,
+                              .named = a->named,
+                              .nnamed = a->nnamed};
+}
+
+/* §6.3: the audience is the sender's allowed scope (the TLP) intersected with the sectors the
+ * centre chose, so unlike policy_may_read even GREEN and CLEAR need a sector in common; naming
+ * an organisation (a ministry addressee, a recorded widening) is the only way past that. q is
+ * authenticated and valid. */
+static bool advisory_audience(const struct pol_principal *q, const struct pol_advisory *a)
+{
+    struct pol_scope s = advisory_scope(a);
+    bool concerned = (q->sectors & a->sectors) != 0;
+
+    if (q->org_id == 0) return false;
+    if (is_owner(q, &s) || is_named(q, &s)) return true;
+    switch (a->tlp) {
+    case POL_TLP_AMBER:
+    case POL_TLP_AMBER_STRICT:
+        return is_national_centre(q) || sector_body_concerned(q, &s);
+    case POL_TLP_GREEN:
+        return is_national_centre(q) || (ci_related_body(q) && concerned);
+    case POL_TLP_CLEAR:
+        return is_national_centre(q) ||
+               (concerned && (ci_related_body(q) || q->org_type == POL_ORG_FOREIGN_GOV ||
+                              q->org_type == POL_ORG_OTHER));
+    default: /* RED: the sender and the named addressees only */
+        return false;
+    }
+}
+
+bool policy_advisory_in_audience(const struct pol_principal *org, const struct pol_advisory *a)
+{
+    struct pol_principal q;
+    return org_as_principal(org, false, &q) && advisory_valid(a) && advisory_audience(&q, a);
+}
+
+bool policy_advisory_may_read(const struct pol_principal *p, const struct pol_advisory *a)
+{
+    if (!principal_valid(p) || !advisory_valid(a)) return false;
+    if (in_org(p, a->sender_org)) return true;
+    if (!a->sent) return false; /* a draft is the centre's alone */
+    if (a->tlp == POL_TLP_CLEAR) return true;
+    /* Beyond the public level an advisory is read where it was delivered, by its audience. */
+    if (!authenticated(p) || !a->held) return false;
+    if (p->contractor && (a->tlp == POL_TLP_RED || a->tlp == POL_TLP_AMBER_STRICT)) return false;
+    return advisory_audience(p, a);
+}
+
+/* Writers on an organisation's own staff: the people who speak for it. */
+static bool staff_writer_of(const struct pol_principal *p, int64_t org)
+{
+    return in_org(p, org) && !p->contractor && (p->roles & FILING_ROLES) != 0;
+}
+
+bool policy_advisory_may_send(const struct pol_principal *p, int64_t sender_org)
+{
+    return known_user(p) && p->org_type == POL_ORG_NATIONAL_CENTRE &&
+           staff_writer_of(p, sender_org);
+}
+
+bool policy_advisory_may_relay(const struct pol_principal *p, const struct pol_advisory *a)
+{
+    if (!known_user(p) || !advisory_valid(a) || !a->sent || !a->held || a->tlp == POL_TLP_RED)
+        return false;
+    if (p->org_type != POL_ORG_MINISTRY && p->org_type != POL_ORG_CEPTOAR) return false;
+    return staff_writer_of(p, p->org_id) && policy_advisory_may_read(p, a);
+}
+
+bool policy_advisory_relay_target(const struct pol_principal *relayer,
+                                  const struct pol_principal *target, const struct pol_advisory *a)
+{
+    struct pol_principal r, t;
+    if (!org_as_principal(relayer, false, &r) || !org_as_principal(target, false, &t) ||
+        !advisory_valid(a) || !advisory_audience(&t, a))
+        return false;
+    if (t.org_id == r.org_id || t.org_id == a->sender_org) return false;
+    /* Ministries relay to the operators and CEPTOARs of their sectors, CEPTOARs to their member
+     * operators (domain.md §2), and only within the sectors the centre chose. */
+    if ((t.sectors & r.sectors & a->sectors) == 0) return false;
+    switch (r.org_type) {
+    case POL_ORG_MINISTRY:
+        return is_operator_type(t.org_type) || t.org_type == POL_ORG_CEPTOAR;
+    case POL_ORG_CEPTOAR:
+        return is_operator_type(t.org_type);
+    default:
+        return false;
+    }
+}
+
+bool policy_advisory_may_ack(const struct pol_principal *p, const struct pol_advisory *a)
+{
+    return known_user(p) && p->org_id != 0 && !p->contractor && advisory_valid(a) && a->held &&
+           !in_org(p, a->sender_org) && policy_advisory_may_read(p, a);
+}
+
+bool policy_advisory_may_read_ack(const struct pol_principal *p, const struct pol_advisory *a,
+                                  int64_t row_org, int64_t row_relayed_from)
+{
+    if (!known_user(p) || !advisory_valid(a) || p->contractor) return false;
+    /* in_org never matches organisation 0, so a row nobody relayed names no relayer. */
+    return in_org(p, a->sender_org) || in_org(p, row_relayed_from) || in_org(p, row_org);
+}
+
+void policy_advisory_scope(const struct pol_advisory *a, struct pol_scope *out)
+{
+    if (out == NULL) return;
+    if (advisory_valid(a)) {
+        *out = advisory_scope(a);
+        return;
+    }
+    /* Unknown label bits make scope_valid() refuse it everywhere, the sender included. */
+    *out = (struct pol_scope){.tlp = {POL_TLP_RED}, .ntlp = 1, .labels = ~0u};
+}
+
+bool policy_inbox_may_list(const struct pol_principal *p, int64_t org_id)
+{
+    return known_user(p) && in_org(p, org_id);
+}
+
+bool policy_product_push_target(const struct pol_principal *org, const struct pol_scope *s)
+{
+    struct pol_principal q;
+    if (!org_as_principal(org, true, &q) || !policy_may_read(&q, s) || in_org(&q, s->owner_org))
+        return false;
+    /* Pushed to those the law gives products to (§2, §6.2): council members and friends,
+     * ministries, designated agencies, foreign governments. Others pull what they may read. */
+    return q.council != POL_COUNCIL_NONE || q.org_type == POL_ORG_MINISTRY || q.designated ||
+           q.org_type == POL_ORG_FOREIGN_GOV;
+}
+
+static bool thread_valid(const struct pol_thread *t)
+{
+    return t != NULL && (t->nmembers == 0 || t->members != NULL);
+}
+
+static bool thread_member(const struct pol_principal *p, const struct pol_thread *t)
+{
+    if (in_org(p, t->owner_org)) return true;
+    for (size_t i = 0; i < t->nmembers; i++)
+        if (in_org(p, t->members[i])) return true;
+    return false;
+}
+
+bool policy_thread_may_read(const struct pol_principal *p, const struct pol_thread *t)
+{
+    return known_user(p) && thread_valid(t) && thread_member(p, t);
+}
+
+bool policy_thread_may_manage(const struct pol_principal *p, int64_t owner_org)
+{
+    return known_user(p) && p->org_type == POL_ORG_NATIONAL_CENTRE && staff_writer_of(p, owner_org);
+}
+
+bool policy_thread_may_post(const struct pol_principal *p, const struct pol_thread *t)
+{
+    return policy_thread_may_read(p, t) && (p->roles & FILING_ROLES) != 0;
+}
+
+bool policy_message_may_read(const struct pol_principal *p, const struct pol_message *m)
+{
+    if (m == NULL || !policy_thread_may_read(p, m->t)) return false;
+    /* The members and the owner are the message's addressees. p is one of them here, so naming
+     * p's own organisation decides exactly as the whole list would, without building it. */
+    struct pol_scope s = {.owner_org = m->sender_org,
+                          .sectors = 0,
+                          .tlp = {m->tlp},
+                          .ntlp = 1,
+                          .tier = POL_TIER_NONE,
+                          .named = &p->org_id,
+                          .nnamed = 1};
+    return policy_may_read(p, &s) && policy_field_visible(p, &s, m->labels);
+}
+
+bool policy_message_may_send_to(const struct pol_principal *org, const struct pol_message *m)
+{
+    struct pol_principal q;
+    return org_as_principal(org, true, &q) && policy_message_may_read(&q, m);
 }

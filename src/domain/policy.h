@@ -3,7 +3,7 @@
  *
  * Every read path (API get/list/count, search, exports, feeds, TAXII) asks this module; no
  * handler decides visibility on its own. The module is pure: no I/O, no globals, no
- * allocation except in policy_view(), whose result the caller owns.
+ * allocation except in policy_view() and policy_view_fields(), whose results the caller owns.
  *
  * Rules (docs/policy.md explains each with its source in domain.md §6):
  *
@@ -268,5 +268,134 @@ bool policy_report_may_create(const struct pol_principal *p, int64_t reporter_or
 bool policy_report_may_add(const struct pol_principal *p, const struct pol_report *r);
 /* May p acknowledge receipt for its organisation (a recipient)? */
 bool policy_report_may_ack(const struct pol_principal *p, const struct pol_report *r);
+
+/*
+ * Dissemination (issue 5; domain.md §2, §6.3, §6.4; docs/policy.md "Advisories", "Inbox",
+ * "Products pushed on release", "Threads and groups", "Feeds").
+ *
+ * Terms as for reports: a "writer" has org_admin, analyst or reporter (not the platform admin
+ * role alone); "own staff" means !contractor; "a user of X" is an authenticated principal with
+ * org_id X (organisation 0 is nobody). Where an ORGANISATION is passed in a pol_principal
+ * (in_audience's org, relay_target's relayer and target, product_push_target's org,
+ * message_may_send_to's org) it is read as its own staff: user_id, roles and contractor are
+ * ignored, org_id 0 is never anybody, and only in_audience/relay_target also ignore council and
+ * designated. Malformed input fails closed (false): a NULL pointer, a TLP, org type or council
+ * out of range, unknown role or label bits, nnamed > 0 with named NULL, nmembers > 0 with
+ * members NULL — even for the sender or owner.
+ */
+
+/* ---- advisories (情報提供, domain.md §6.3) ---- */
+struct pol_advisory {
+    int64_t sender_org; /* the national centre that issues it */
+    bool sent;          /* false: a draft */
+    enum pol_tlp tlp;
+    uint64_t sectors;     /* the recipient sectors the centre chose */
+    const int64_t *named; /* borrowed: addressed organisations (the recipient ministries, and
+                             organisations added by a recorded widening agreement) */
+    size_t nnamed;
+    bool held; /* the principal's organisation holds an inbox row for it */
+};
+/* Is the organisation described by `org` (use its org_id, org_type, sectors; ignore user_id,
+ * roles, contractor) in the advisory's allowed audience = TLP scope ∩ chosen sectors?
+ *   sender org, or a named org: yes (any TLP);
+ *   RED: nobody else;
+ *   AMBER+STRICT, AMBER: the national centre; ministries, CEPTOARs, core and CI operators whose
+ *     sectors intersect a->sectors;
+ *   GREEN: the national centre; and every CI-related body type GREEN admits in policy_may_read
+ *     (ministry, core/CI operator, CEPTOAR, vendor, vuln intake, coordinator, research) whose
+ *     sectors intersect a->sectors (a body with no sectors is reached only by naming it);
+ *   CLEAR: as GREEN, plus foreign governments and "other" organisations whose sectors intersect.
+ *   org_id 0 (anonymous) : never. */
+bool policy_advisory_in_audience(const struct pol_principal *org, const struct pol_advisory *a);
+/* Read: the sender's users (drafts and sent; contractors included, as for the owner of any
+ * object); otherwise only when a->sent and either
+ *   - a->tlp == CLEAR (anyone, anonymous included: the public feed), or
+ *   - a->held and policy_advisory_in_audience(p) and p is authenticated and, at RED and
+ *     AMBER+STRICT, not a contractor. */
+bool policy_advisory_may_read(const struct pol_principal *p, const struct pol_advisory *a);
+/* Create, edit, send, follow up: a writer (org_admin, analyst or reporter role) on the own staff
+ * (not a contractor) of sender_org, which must be a national centre (p->org_type). */
+bool policy_advisory_may_send(const struct pol_principal *p, int64_t sender_org);
+/* Relay onward: a->sent, a->held, a->tlp != RED (RED goes to addressees only), p is a writer on
+ * the own staff of a ministry or a CEPTOAR that may read the advisory. */
+bool policy_advisory_may_relay(const struct pol_principal *p, const struct pol_advisory *a);
+/* Is `target` (an organisation, as for in_audience) a relay target of `relayer` (an
+ * organisation) for advisory a? target in the audience, target != relayer, target != sender, and
+ *   relayer a ministry: target a core or CI operator or a CEPTOAR, and
+ *     target->sectors & relayer->sectors & a->sectors != 0;
+ *   relayer a CEPTOAR: target a core or CI operator with target->sectors & relayer->sectors &
+ *     a->sectors != 0;
+ *   anyone else: false. */
+bool policy_advisory_relay_target(const struct pol_principal *relayer,
+                                  const struct pol_principal *target, const struct pol_advisory *a);
+/* Acknowledge for one's organisation (read / actioned / not applicable): p may read it, a->held,
+ * p's org is not the sender, p is own staff (not a contractor), any role. */
+bool policy_advisory_may_ack(const struct pol_principal *p, const struct pol_advisory *a);
+/* See an inbox row's delivery and acknowledgment state (the sender's "who has not acknowledged"
+ * view): own staff of the sender org (any role); or own staff of row_relayed_from (the ministry
+ * or CEPTOAR that relayed that row), when row_relayed_from != 0; or own staff of row_org (its own
+ * row). */
+bool policy_advisory_may_read_ack(const struct pol_principal *p, const struct pol_advisory *a,
+                                  int64_t row_org, int64_t row_relayed_from);
+/* The scope to redact an advisory's fields with policy_view_fields (owner = sender_org, sectors,
+ * one TLP marking, tier NONE, named = a->named). A NULL or malformed advisory yields a scope
+ * that every policy function refuses (an unknown label bit). Does nothing when out is NULL. */
+void policy_advisory_scope(const struct pol_advisory *a, struct pol_scope *out);
+
+/* The redacted view for a principal whose right to read the object was already decided by an
+ * object-specific may_read (advisories, messages): like policy_view but without policy_view's own
+ * policy_may_read check — fields are removed by policy_field_visible(p, s, labels). Same
+ * ownership and error rules as policy_view (RK_EINVAL for a malformed label map; never
+ * RK_ENOTFOUND unless the root "" is labelled with something p may not see). A malformed
+ * principal or scope is RK_EINVAL (checked after the label map). */
+int policy_view_fields(const struct pol_principal *p, const struct pol_scope *s, const json_t *obj,
+                       const json_t *field_labels, json_t **out);
+
+/* ---- inbox ---- */
+/* May p list the inbox of organisation org_id? Its own organisation's users only (platform
+ * admins included: nobody reads another organisation's inbox). Every item is then checked with
+ * its object's may_read. */
+bool policy_inbox_may_list(const struct pol_principal *p, int64_t org_id);
+
+/* ---- analysis products pushed on release ---- */
+/* Does a released product with scope s get pushed into organisation `org`'s inbox? `org` read as
+ * an own-staff principal (contractor false) may read it (policy_may_read(org, s)) AND
+ * org != owner AND (council member or friend, or a ministry, or a designated agency, or a foreign
+ * government). */
+bool policy_product_push_target(const struct pol_principal *org, const struct pol_scope *s);
+
+/* ---- council channels (seed 000: one-to-one threads, working groups) ---- */
+struct pol_thread {
+    int64_t owner_org;      /* the national centre that opened it */
+    bool group;             /* a working group; else one-to-one (members = the one organisation) */
+    const int64_t *members; /* borrowed: member organisations (the owner is implicitly a member) */
+    size_t nmembers;
+};
+/* See the thread (its title, member list): an authenticated user of the owner or a member org. */
+bool policy_thread_may_read(const struct pol_principal *p, const struct pol_thread *t);
+/* Open a thread or group, change its members: a writer on the own staff of owner_org, a national
+ * centre. */
+bool policy_thread_may_manage(const struct pol_principal *p, int64_t owner_org);
+/* Post: a writer (org_admin, analyst, reporter) of the owner or a member org (contractors allowed
+ * only if the message TLP admits them — checked per message by policy_message_may_read on the
+ * sender's own principal by the caller). */
+bool policy_thread_may_post(const struct pol_principal *p, const struct pol_thread *t);
+struct pol_message {
+    const struct pol_thread *t;
+    int64_t sender_org;
+    enum pol_tlp tlp;
+    unsigned labels; /* enum pol_label bits on the message as a whole */
+};
+/* Read a message: policy_thread_may_read(p, m->t) AND policy_may_read(p, scope{owner =
+ * m->sender_org, sectors 0, tlp = m->tlp, named = members + owner}) AND every label in m->labels
+ * cleared for p by policy_field_visible with that scope (secret: never council friends;
+ * comms_info: national centre or designated agency only; source_identifying: owner/centre/named).
+ * Since p is then a member, the TLP part comes down to: contractors refused at RED and
+ * AMBER+STRICT (unless p's organisation sent it). */
+bool policy_message_may_read(const struct pol_principal *p, const struct pol_message *m);
+/* May the message be sent to member organisation `org` (as an own-staff principal)? Exactly
+ * policy_message_may_read for that principal. The caller refuses a post when any member fails
+ * (friends never receive secret content: issue 5). */
+bool policy_message_may_send_to(const struct pol_principal *org, const struct pol_message *m);
 
 #endif

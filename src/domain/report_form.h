@@ -8,7 +8,8 @@
  * required must be given (a quick report 速報 may leave everything else blank). A section that
  * is absent or null is one whose fields are all not given. A required text/textarea given as ""
  * counts as not given. On the liaison form 識別番号 is also required from the 2nd report on
- * (report_number ≥ 2; README liaison note 1).
+ * (report_number ≥ 2; README liaison note 1); that rule is the liaison form's only (the
+ * advisory form marks its 識別番号 required from the 1st advisory on).
  *
  * Errors are RFC 6901 pointers under the caller's prefix: "<prefix>/<section>/<field>" and,
  * inside lists and rows, "/<index>" and "/<index>/<column>". Rule names: the jv ones
@@ -51,7 +52,9 @@ struct rf_refs {
  * unique ids, enum codes, values_from sources, technique codes, annex/opt-out placement, rows
  * columns): the structural rules tests/unit/test_forms_data.c applies to the files. name must
  * be "liaison", "ddos" or "ransomware" (which rules apply depends on it; that it equals the
- * file name is the loader's check); field ids are unique within the whole form; every field
+ * file name is the loader's check), or "advisory" (data/advisory/form.json, the national
+ * centre's advisory form: no opt_out_group, annex, first_response_advice or identifying
+ * anywhere, each "unknown_field"); field ids are unique within the whole form; every field
  * of a numbered section of the two common forms has opt_out_group = its section's id; each
  * annex 1–3 is on exactly one yesno field of the ransomware form; values_from "sectors"
  * needs refs->sector_codes. errs is reset first. RK_OK, or RK_EINVAL with errs (pointers

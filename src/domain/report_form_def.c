@@ -7,8 +7,12 @@
  * ATT&CK part of (d)); the checklist of fields the domain specification names (its parts (b),
  * (c), (e)) is about what the three files say, not about the format, and stays in that test.
  * Decisions the README leaves open, resolved here:
- *  - "name" must be one of the three forms the README defines: the opt-out, annex and advice
- *    rules below depend on which form it is.
+ *  - "name" must be one of the three forms the README defines, or "advisory" (the national
+ *    centre's advisory form, data/advisory/form.json; its README lists how it differs): the
+ *    opt-out, annex and advice rules below depend on which form it is.
+ *  - The advisory form names no reporter: it carries no opt_out_group, annex,
+ *    first_response_advice or identifying (each "unknown_field" there); every other rule
+ *    applies to it as to the report forms.
  *  - Field ids are unique within the whole form, not only within their section: the README
  *    says the files keep them unique "so a report may be stored flat", which only holds if
  *    every definition the server loads keeps them so.
@@ -126,7 +130,7 @@ void rf_err(struct jv_errors *errs, char *ptr, const char *key, const char *rule
 
 /* ---- definition check ------------------------------------------------------------------- */
 
-static const char *const form_names[] = {"liaison", "ddos", "ransomware", NULL};
+static const char *const form_names[] = {"liaison", "ddos", "ransomware", "advisory", NULL};
 static const char *const form_members[] = {
     "name",     "title_ja", "title_en", "source",
     "version",  "note_ja",  "note_en",  "first_response_advice",
@@ -526,7 +530,9 @@ static void check_field(struct dctx *c, const json_t *f, const struct place *p)
         rf_err(c->errs, c->ptr, "required", "type", "must be true or false");
     check_notes(c, f, field_members);
     const json_t *ident = json_object_get(f, "identifying");
-    if (ident && p->column)
+    if (ident && is_form(c, "advisory"))
+        only_on(c, f, "identifying", false, "on a report form (the advisory names no source)");
+    else if (ident && p->column)
         only_on(c, f, "identifying", false, "on a field of a section (the views redact fields)");
     else if (ident && !json_is_true(ident))
         rf_err(c->errs, c->ptr, "identifying", "enum", "must be true");
@@ -581,7 +587,9 @@ static void check_section(struct dctx *c, const json_t *sections, size_t i)
         rf_err(c->errs, c->ptr, "label_ja", "min_length", "a numbered section has a heading");
     check_notes(c, s, section_members);
     const json_t *ident = json_object_get(s, "identifying");
-    if (ident && !json_is_true(ident))
+    if (ident && is_form(c, "advisory"))
+        only_on(c, s, "identifying", false, "on a report form (the advisory names no source)");
+    else if (ident && !json_is_true(ident))
         rf_err(c->errs, c->ptr, "identifying", "enum", "must be true");
     const json_t *fields = want_array(c, s, "fields", true);
     if (!fields) return;
@@ -640,7 +648,7 @@ int rf_check_definition(const json_t *form, const struct rf_refs *refs, struct j
     check_allowed(&c, form, form_members);
     const char *name = want_string(&c, form, "name", S_REQUIRED);
     if (name && !in_list(name, form_names))
-        rf_err(errs, c.ptr, "name", "enum", "must be one of: liaison, ddos, ransomware");
+        rf_err(errs, c.ptr, "name", "enum", "must be one of: liaison, ddos, ransomware, advisory");
     else
         c.name = name;
     want_string(&c, form, "title_ja", S_REQUIRED | S_NONEMPTY);

@@ -127,8 +127,10 @@ static const struct label SEVERITIES[] = {{"alert", "警報", "alert"},
 static const struct label KINDS[] = {{"quick", "速報", "quick"},
                                      {"detailed", "詳報", "detailed"},
                                      {"follow_up", "続報", "follow-up"}};
-/* Fields of the section "header" that the header block prints from rp_meta instead. */
-static const char *const FROM_META[] = {"severity", "report_number", "identification_number"};
+/* Fields of the section "header" that the header block prints from rp_meta instead (the last
+ * is the advisory form's 情報提供日時). */
+static const char *const FROM_META[] = {"severity", "report_number", "identification_number",
+                                        "advisory_datetime"};
 
 static const char CSS[] =
     "@page{size:A4;margin:15mm}*{box-sizing:border-box}"
@@ -218,6 +220,7 @@ struct ctx {
     struct buf b;
     const json_t *changes; /* array of {op, path, old, new}, or NULL */
     const struct rp_meta *m;
+    bool advisory; /* the advisory form (情報提供様式): its own header block */
 };
 
 /* Appends "/" and s, RFC 6901 escaped, to the path in p; false when it does not fit. */
@@ -513,7 +516,16 @@ static int put_value(struct ctx *c, const json_t *f, const json_t *v, bool brief
     }
     if (eq(type, "text") || eq(type, "textarea") || eq(type, "phone") || eq(type, "email") ||
         eq(type, "corporate_number") || eq(type, "attack_technique")) {
-        esc(b, s);
+        /* A text column with resolved "values" (the advisory's ministry codes, forms_resolved)
+         * prints the code's name. */
+        size_t i;
+        const json_t *x;
+        const char *shown = s;
+        json_array_foreach(json_object_get(f, "values"), i, x)
+        {
+            if (eq(type, "text") && eq(str(x, "code"), s) && str(x, "ja")) shown = str(x, "ja");
+        }
+        esc(b, shown);
         return RK_OK;
     }
     return RK_EINVAL; /* a type the contract does not know */
@@ -657,21 +669,42 @@ static int put_header(struct ctx *c, const json_t *form)
     put(b, close);
     wrap(b, "報）<small>", str(form, "title_en"), "");
     if (m->report_number > 0) putf(b, " — report No. %d", m->report_number);
-    put(b, "</small></h1><table class=\"form meta\"><tr><th class=\"l\">識別番号"
+    put(b, "</small></h1>");
+    /* The advisory's direction (内閣官房→重要インフラ所管省庁): the header section's note, whose
+     * fields are all printed here. */
+    if (c->advisory) {
+        size_t i;
+        const json_t *sec;
+        json_array_foreach(json_object_get(form, "sections"), i, sec)
+        {
+            if (eq(str(sec, "id"), "header"))
+                wrap(b, "<p class=\"note\">", str(sec, "note_ja"), "</p>");
+        }
+    }
+    put(b, "<table class=\"form meta\"><tr><th class=\"l\">識別番号"
            "<small>Identification number</small></th><td>");
     close = chg_open(c, "identification_number");
     esc(b, m->ident);
     put(b, close);
-    put(b, "</td><th>報告の種別<small>Kind</small></th><td>");
-    put_boxes(b, KINDS, RK_ARRAY_LEN(KINDS), m->kind);
-    put(b, "</td></tr><tr><th class=\"l\">提出日時<small>Filed (JST)</small></th><td>");
-    if (m->filed_at && put_datetime(b, m->filed_at) != RK_OK) return RK_EINVAL;
-    put(b, "</td><th>連絡元<small>Source</small></th><td>");
-    if (m->source_label)
-        esc(b, m->source_label);
-    else
-        put(b, "（非開示）<small>withheld</small>");
-    put(b, "</td></tr><tr><th class=\"l\">情報共有範囲<small>TLP</small></th><td colspan=\"3\">");
+    if (c->advisory) {
+        /* No kind, no source: the national centre sends it (the contact block names it). */
+        put(b, "</td><th>情報提供日時<small>Date of the advisory (JST)</small></th><td>");
+        close = chg_open(c, "advisory_datetime");
+        if (m->filed_at && put_datetime(b, m->filed_at) != RK_OK) return RK_EINVAL;
+        put(b, close);
+    } else {
+        put(b, "</td><th>報告の種別<small>Kind</small></th><td>");
+        put_boxes(b, KINDS, RK_ARRAY_LEN(KINDS), m->kind);
+        put(b, "</td></tr><tr><th class=\"l\">提出日時<small>Filed (JST)</small></th><td>");
+        if (m->filed_at && put_datetime(b, m->filed_at) != RK_OK) return RK_EINVAL;
+        put(b, "</td><th>連絡元<small>Source</small></th><td>");
+        if (m->source_label)
+            esc(b, m->source_label);
+        else
+            put(b, "（非開示）<small>withheld</small>");
+    }
+    put(b, "</td></tr>");
+    put(b, "<tr><th class=\"l\">情報共有範囲<small>TLP</small></th><td colspan=\"3\">");
     put_tlp(b, m->tlp);
     put(b, "</td></tr></table>");
     wrap(b, "<p class=\"note\">", str(form, "note_ja"), "</p>");
@@ -754,7 +787,21 @@ int rp_render(const json_t *form, const json_t *answers, const json_t *changes,
     if (json_is_null(changes)) changes = NULL;
     if (!valid_inputs(form, answers, changes, meta)) return RK_EINVAL;
 
-    struct ctx c = {.changes = changes, .m = meta};
+    /* The advisory's header block falls back on its answers for what meta leaves out. */
+    struct rp_meta am = *meta;
+    bool advisory = eq(str(form, "name"), "advisory");
+    if (advisory) {
+        const json_t *h = json_object_get(answers, "header");
+        const json_t *num = json_object_get(h, "report_number");
+        if (!am.severity) am.severity = str(h, "severity");
+        if (!am.ident || !*am.ident) am.ident = str(h, "identification_number");
+        if (am.report_number <= 0 && json_is_integer(num) && json_integer_value(num) > 0 &&
+            json_integer_value(num) <= INT32_MAX)
+            am.report_number = (int)json_integer_value(num);
+        if (str(h, "advisory_datetime")) am.filed_at = str(h, "advisory_datetime");
+        meta = &am;
+    }
+    struct ctx c = {.changes = changes, .m = meta, .advisory = advisory};
     struct buf *b = &c.b;
     enum pol_tlp t;
     int rc;

@@ -17,17 +17,25 @@
  *     「この項目は共有範囲外のため表示しません」 (nothing of its answers or changes);
  *   - the attachments of meta->attachments (file name, role, size, SHA-256).
  *
- * Values: text escaped (& < > " '), textarea line feeds as <br>; datetime in JST as fig. 5 writes
- * it ("2023年8月19日 13時15分": Western year, 24-hour clock, converted from any RFC 3339
- * offset) inside <time datetime="…+09:00">; date as "2023年8月19日"; enum / multi_enum / yesno as
- * check boxes over every choice (■ chosen, □ not; yesno ■有 □無), choices with groups as a
- * table (class | choice (note) | box) like fig. 4 ①②; a choice list from values_from "sectors"
- * (a drop-down on the official form: 「リストから選択」) prints only the chosen sector; rows as
- * a table with the column labels, or, with more than four columns (the DDoS attack blocks), one
- * label/value table per row with the column subheadings; ip/cidr/port lists as lists;
- * attachment fields as the file names from meta->attachments (the id when not listed). Fields
- * with "printed": false are left out, and so are header/severity, header/report_number and
- * header/identification_number (the liaison form's): the header block prints them from meta,
+ * The advisory form (name "advisory", 情報提供様式; meta->kind unused): the header block has no
+ * 速報/詳報 boxes and no source; it prints 重要度, 識別番号 and 情報提供日時 and the header
+ * section's note (内閣官房→重要インフラ所管省庁), taking severity, ident and report_number from
+ * the answers' header when meta leaves them NULL/""/0, and 情報提供日時 from
+ * header/advisory_datetime (meta->filed_at when absent), which is not printed again below.
+ *
+ * Values: text escaped (& < > " '), a text whose definition carries resolved "values" (the
+ * advisory's ministry codes) as the matching value's ja label, textarea line feeds as <br>;
+ * datetime in JST as fig. 5 writes it ("2023年8月19日 13時15分": Western year, 24-hour clock,
+ * converted from any RFC 3339 offset) inside <time datetime="…+09:00">; date as "2023年8月19日";
+ * enum / multi_enum / yesno as check boxes over every choice (■ chosen, □ not; yesno ■有 □無),
+ * choices with groups as a table (class | choice (note) | box) like fig. 4 ①②; a choice list from
+ * values_from "sectors" (a drop-down on the official form: 「リストから選択」) prints only the
+ * chosen sector; rows as a table with the column labels, or, with more than four columns (the DDoS
+ * attack blocks), one label/value table per row with the column subheadings; ip/cidr/port lists as
+ * lists; attachment fields as the file names from meta->attachments (the id when not listed).
+ * Fields with "printed": false are left out, and so are header/severity, header/report_number,
+ * header/identification_number (the liaison form's) and header/advisory_datetime (the
+ * advisory's): the header block prints them from meta,
  * which wins over the answers. Unknown answer sections and fields are ignored; a field not given
  * prints blank (check boxes all □).
  *

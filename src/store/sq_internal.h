@@ -14,8 +14,10 @@
 #include "store/store.h"
 
 #define SQ_NSTMT 40 /* >= the statement count of store_sqlite.c */
-/* ext[] slots: store_assets.c 0..39, store_reports.c 40..79, store_products.c 80.. */
-#define SQ_EXT_MAX 96
+/* ext[] slots: store_assets.c 0..39, store_reports.c 40..79, store_products.c 80..95,
+ * store_dissem.c 96.. */
+#define SQ_EXT_MAX 128
+#define SQ_EXT_DISSEM 96   /* first slot of store_dissem.c */
 #define SQ_EXT_REPORTS 40  /* first slot of store_reports.c */
 #define SQ_EXT_PRODUCTS 80 /* first slot of store_products.c */
 
@@ -55,6 +57,13 @@ void sq_col_text(sqlite3_stmt *st, int i, char *buf, size_t cap);
 void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Steps once: RK_OK on DONE/ROW, RK_ECONFLICT on a constraint, else RK_EIO. */
 int sq_step_done(sqlite3_stmt *st);
+/* Names the field a write conflicts on (w->conflict_field). */
+void sq_conflict(struct store_write *w, const char *field);
+/* Why an UPDATE of a draft (WHERE id, version and status = 'draft') matched nothing, from
+ * state_st (prepared "SELECT status … WHERE id = ?1"; NULL: RK_EIO): RK_ENOTFOUND when the row
+ * is gone, RK_ECONFLICT with "/status" when it is in final_status (released, sent), else
+ * "/version". */
+int sq_why_unchanged(struct store_write *w, sqlite3_stmt *state_st, const char *final_status);
 
 /* Writer jobs and reads of store_assets.c. */
 int sq_job_asset_file(struct sq_store *s, struct store_write *w);
@@ -97,6 +106,32 @@ int sq_job_product(struct sq_store *s, struct store_write *w);
 int sq_product_get(struct store *base, int64_t id, struct product_rec *out);
 int sq_product_list(struct store *base, const struct product_filter *f, int64_t after,
                     store_product_cb cb, void *ctx);
+
+/* store_dissem.c */
+/* Inserts the inbox rows of d for object_id (INSERT OR IGNORE); *inserted counts new rows. */
+int sq_deliver(struct sq_store *s, const struct inbox_delivery *d, int64_t object_id, int64_t now,
+               int64_t *inserted);
+int sq_job_advisory(struct sq_store *s, struct store_write *w);
+int sq_job_inbox(struct sq_store *s, struct store_write *w);
+int sq_job_thread(struct sq_store *s, struct store_write *w);
+int sq_job_message(struct sq_store *s, struct store_write *w);
+int sq_advisory_get(struct store *base, int64_t id, struct advisory_rec *out);
+int sq_advisory_list(struct store *base, const struct advisory_filter *f, int64_t after,
+                     store_advisory_cb cb, void *ctx);
+int sq_inbox_get(struct store *base, const char *kind, int64_t object_id, int64_t org_id,
+                 struct inbox_rec *out);
+int sq_inbox_list(struct store *base, int64_t org_id, const struct inbox_filter *f, int64_t before,
+                  store_inbox_cb cb, void *ctx);
+int sq_inbox_of_object(struct store *base, const char *kind, int64_t object_id, int64_t after,
+                       store_inbox_cb cb, void *ctx);
+int sq_thread_get(struct store *base, int64_t id, struct thread_rec *out);
+int sq_thread_list(struct store *base, int64_t org_id, int group, int64_t after, store_thread_cb cb,
+                   void *ctx);
+int sq_message_list(struct store *base, int64_t thread_id, int64_t after, store_message_cb cb,
+                    void *ctx);
+int sq_message_get(struct store *base, int64_t id, struct message_rec *out);
+/* The year in Japan (UTC+9) of a time: identification numbers run per year. */
+int sq_jst_year(int64_t ms);
 
 int sq_filing_counts(struct store *base, int64_t org_id, int64_t after_org, const char *today,
                      const char *due_from, store_filing_cb cb, void *ctx);

@@ -123,13 +123,37 @@ enum store_wop {
     STORE_W_ATTACHMENT_PUT,     /* w->attachment: an uploaded file */
     STORE_W_PRODUCT_CREATE,     /* w->product: a new draft analysis product (store_products.c) */
     STORE_W_PRODUCT_UPDATE,     /* target_id, expect_version, w->product: edit a draft */
-    STORE_W_PRODUCT_RELEASE,    /* target_id, expect_version, w->product->user_id: release */
+    STORE_W_PRODUCT_RELEASE,    /* target_id, expect_version, w->product->user_id: release;
+                                   w->deliver: the organisations it is pushed to */
+    STORE_W_ADVISORY_CREATE,    /* w->advisory: a new draft (store_dissem.c) */
+    STORE_W_ADVISORY_UPDATE,    /* target_id, expect_version, w->advisory: edit a draft */
+    STORE_W_ADVISORY_SEND,      /* target_id, expect_version, w->advisory->user_id, w->deliver */
+    STORE_W_INBOX_DELIVER,      /* w->deliver: relay rows (existing rows are kept) */
+    STORE_W_INBOX_ACK,          /* w->deliver: kind, object_id, orgs[0], ack; audit.user_id */
+    STORE_W_THREAD_CREATE,      /* w->thread */
+    STORE_W_THREAD_UPDATE,      /* target_id, expect_version, w->thread: title and members */
+    STORE_W_MESSAGE_POST,       /* w->message, w->deliver (object_id 0: the new message) */
 };
 
 struct asset_filing;      /* below */
 struct report_filing;     /* below */
 struct attachment_upload; /* below */
 struct product_input;     /* below */
+struct advisory_input;    /* below */
+struct thread_input;      /* below */
+struct message_input;     /* below */
+
+/* Inbox rows a write creates (INSERT OR IGNORE: an organisation holds an object once). kind is
+ * "advisory", "product" or "message"; object_id 0 means the row the same job created. Borrowed. */
+struct inbox_delivery {
+    const char *kind;
+    int64_t object_id;
+    const int64_t *orgs;
+    size_t norgs;
+    int64_t relayed_from; /* the relaying organisation, 0: sent by the originator */
+    int64_t relayed_by;   /* its user */
+    const char *ack;      /* INBOX_ACK: "read" | "actioned" | "not_applicable" */
+};
 
 struct delegation_rec {
     int64_t id;
@@ -150,6 +174,10 @@ struct store_write {
     struct report_filing *report;         /* REPORT_FILE: likewise */
     struct attachment_upload *attachment; /* ATTACHMENT_PUT: likewise */
     struct product_input *product;        /* PRODUCT_*: likewise */
+    struct advisory_input *advisory;      /* ADVISORY_*: likewise */
+    struct thread_input *thread;          /* THREAD_*: likewise */
+    struct message_input *message;        /* MESSAGE_POST: likewise */
+    struct inbox_delivery deliver;        /* see the ops above; out_count: rows inserted */
     unsigned char secret_hash[crypto_generichash_BYTES]; /* token/session credential hash */
     int64_t target_id;                                   /* updates, revocations */
     int64_t expect_version; /* ORG_UPDATE: optimistic concurrency, 0 = don't check */
@@ -157,8 +185,11 @@ struct store_write {
     int64_t lock_ms;        /* LOGIN_FAILED */
     struct audit_entry audit;
     /* outputs */
-    int rc;         /* RK_OK, RK_ECONFLICT (conflict_field says which), RK_ENOTFOUND, RK_EIO */
-    int64_t out_id; /* the created row */
+    int rc;             /* RK_OK, RK_ECONFLICT (conflict_field says which), RK_ENOTFOUND, RK_EIO */
+    int64_t out_id;     /* the created row */
+    int64_t out_count;  /* rows a delivery inserted */
+    char out_ident[32]; /* ADVISORY_CREATE: the series' identification number */
+    int64_t out_number; /* ADVISORY_CREATE: 第N報 */
     char conflict_field[48]; /* JSON Pointer of the field that conflicts, e.g. "/username" */
     bool locked;             /* LOGIN_FAILED: the account is now locked */
     /* completion: called on the writer thread after the batch committed (or failed) */
@@ -443,6 +474,96 @@ struct product_filter {
 typedef bool (*store_product_cb)(const struct product_rec *r, void *ctx);
 void store_product_rec_free(struct product_rec *r);
 
+/* ---- dissemination (migration 0006; store_dissem.c) ---------------------------------------- */
+
+/* An advisory write. CREATE uses every member (follows_id 0: a new series, its ident assigned
+ * by the job; else the next 第N報 of the series of a SENT advisory follows_id, RK_ECONFLICT
+ * "/follows" otherwise); UPDATE tlp..agreement (the draft's new state); SEND user_id and direct.
+ * Strings are borrowed; body/labels/named are JSON text. */
+struct advisory_input {
+    int64_t follows_id;
+    int64_t sender_org;
+    enum pol_tlp tlp;
+    const char *severity; /* "" when none */
+    uint64_t sectors;
+    const char *named; /* JSON array of org ids */
+    const char *title;
+    const char *body;
+    const char *labels;
+    int64_t source_incident, source_report;
+    const char *agreement; /* JSON object text or "" */
+    int64_t user_id;
+    bool direct;
+};
+
+/* An advisory. Heap strings after advisory_get (store_advisory_rec_free); valid only during the
+ * callback in listings. held: the filter's org holds an inbox row for it (listings only). */
+struct advisory_rec {
+    int64_t id, follows_id, sender_org;
+    char ident[32];
+    int64_t number;
+    bool sent, direct, held;
+    enum pol_tlp tlp;
+    char severity[16];
+    uint64_t sectors;
+    char title[STORE_NAME_MAX];
+    char *body, *labels, *named, *agreement;
+    int64_t source_incident, source_report;
+    int64_t created_ms, created_by, updated_ms, sent_ms, sent_by, version;
+};
+struct advisory_filter {
+    const char *status; /* "draft" | "sent" | NULL */
+    const char *ident;  /* one series */
+    int64_t held_by;    /* sets rec.held for this organisation; with only_held, only those */
+    bool only_held;
+};
+typedef bool (*store_advisory_cb)(const struct advisory_rec *r, void *ctx);
+void store_advisory_rec_free(struct advisory_rec *r);
+
+struct inbox_rec {
+    int64_t id, org_id, object_id, delivered_ms, relayed_from, relayed_by, ack_ms, ack_by;
+    char kind[12];
+    char ack[16]; /* "" when not acknowledged */
+};
+struct inbox_filter {
+    const char *kind; /* NULL: any */
+    bool unacked;
+};
+typedef bool (*store_inbox_cb)(const struct inbox_rec *r, void *ctx);
+
+#define STORE_MAX_MEMBERS 500 /* organisations in one working group */
+struct thread_input {
+    int64_t owner_org;
+    bool group;
+    const char *title;
+    const int64_t *members; /* the full member list (not the owner) */
+    size_t nmembers;
+    int64_t user_id;
+};
+struct thread_rec {
+    int64_t id, owner_org;
+    bool group;
+    char title[STORE_NAME_MAX];
+    int64_t created_ms, created_by, updated_ms, version;
+    int64_t members[STORE_MAX_MEMBERS]; /* thread_get only; ascending */
+    size_t nmembers;
+};
+typedef bool (*store_thread_cb)(const struct thread_rec *r, void *ctx);
+
+struct message_input {
+    int64_t thread_id, sender_org, sender_user;
+    enum pol_tlp tlp;
+    unsigned labels;
+    const char *body;
+};
+struct message_rec {
+    int64_t id, thread_id, sender_org, sender_user, created_ms;
+    enum pol_tlp tlp;
+    unsigned labels;
+    const char *body; /* valid during the callback; message_get: heap (free it) */
+};
+typedef bool (*store_message_cb)(const struct message_rec *r, void *ctx);
+
 /* Group-commit latency histogram: upper bounds in microseconds, the last bucket is +Inf. */
 #define STORE_HIST_N 11
 #define STORE_HIST_BOUNDS_US                                                                       \
@@ -530,6 +651,29 @@ struct store_ops {
     int (*product_get)(struct store *s, int64_t id, struct product_rec *out);
     int (*product_list)(struct store *s, const struct product_filter *f, int64_t after,
                         store_product_cb cb, void *ctx);
+    /* Dissemination. A write on a sent advisory or a stale version is RK_ECONFLICT "/status"
+     * or "/version". */
+    int (*advisory_get)(struct store *s, int64_t id, struct advisory_rec *out);
+    int (*advisory_list)(struct store *s, const struct advisory_filter *f, int64_t after,
+                         store_advisory_cb cb, void *ctx);
+    /* The inbox row of org for an object: RK_OK with *out, or RK_ENOTFOUND. */
+    int (*inbox_get)(struct store *s, const char *kind, int64_t object_id, int64_t org_id,
+                     struct inbox_rec *out);
+    /* An organisation's inbox, newest first: ids below `before` (0: from the newest). */
+    int (*inbox_list)(struct store *s, int64_t org_id, const struct inbox_filter *f, int64_t before,
+                      store_inbox_cb cb, void *ctx);
+    /* Every row of one object (the sender's view), ascending id after `after`. */
+    int (*inbox_of_object)(struct store *s, const char *kind, int64_t object_id, int64_t after,
+                           store_inbox_cb cb, void *ctx);
+    int (*thread_get)(struct store *s, int64_t id, struct thread_rec *out);
+    /* Threads (group: 0 one-to-one, 1 groups, -1 both) owned by org or having it as a member
+     * (org 0: all), ascending id. Members are not filled. */
+    int (*thread_list)(struct store *s, int64_t org_id, int group, int64_t after,
+                       store_thread_cb cb, void *ctx);
+    int (*message_list)(struct store *s, int64_t thread_id, int64_t after, store_message_cb cb,
+                        void *ctx);
+    /* message_get: out->body is heap (free((char *)out->body)). */
+    int (*message_get)(struct store *s, int64_t id, struct message_rec *out);
     int (*ping)(struct store *s);
     void (*stats)(struct store *s, struct store_stats *out);
 };

@@ -44,25 +44,10 @@ static sqlite3_stmt *q(struct sq_conn *c, int slot)
     return sq_ext(c, slot, p_sql[slot - SQ_EXT_PRODUCTS]);
 }
 
-static void conflict(struct store_write *w, const char *field)
-{
-    snprintf(w->conflict_field, sizeof w->conflict_field, "%s", field);
-}
-
 /* Why an UPDATE of a draft matched nothing. */
 static int why_unchanged(struct sq_store *s, struct store_write *w)
 {
-    sqlite3_stmt *st = q(&s->w, P_STATE);
-    if (!st) return RK_EIO;
-    sqlite3_bind_int64(st, 1, w->target_id);
-    int r = sqlite3_step(st);
-    char status[16] = "";
-    if (r == SQLITE_ROW) sq_col_text(st, 0, status, sizeof status);
-    sqlite3_reset(st);
-    if (r == SQLITE_DONE) return RK_ENOTFOUND;
-    if (r != SQLITE_ROW) return RK_EIO;
-    conflict(w, strcmp(status, "released") == 0 ? "/status" : "/version");
-    return RK_ECONFLICT;
+    return sq_why_unchanged(w, q(&s->w, P_STATE), "released");
 }
 
 static int job_create(struct sq_store *s, struct store_write *w, int64_t now)
@@ -117,7 +102,9 @@ static int job_release(struct sq_store *s, struct store_write *w, int64_t now)
     if (rc != RK_OK) return rc;
     if (sqlite3_changes(s->w.db) == 0) return why_unchanged(s, w);
     w->out_id = w->target_id;
-    return RK_OK;
+    /* Pushed to the inboxes of its audience in the same transaction: released and delivered,
+     * or neither. */
+    return sq_deliver(s, &w->deliver, w->target_id, now, &w->out_count);
 }
 
 int sq_job_product(struct sq_store *s, struct store_write *w)

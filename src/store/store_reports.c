@@ -132,18 +132,12 @@ static sqlite3_stmt *q(struct sq_conn *c, int slot)
     return sq_ext(c, slot, r_sql[slot - SQ_EXT_REPORTS]);
 }
 
-/* The year in Japan (UTC+9) of a time: identification numbers run per year of receipt. */
-static int jst_year(int64_t ms)
+int sq_jst_year(int64_t ms)
 {
     struct dl_date d;
     int64_t days = (ms / 1000 + 9 * 3600) / 86400;
     if (dl_from_days((int32_t)days, &d) != RK_OK) return 1970;
     return d.y;
-}
-
-static void conflict(struct store_write *w, const char *field)
-{
-    snprintf(w->conflict_field, sizeof w->conflict_field, "%s", field);
 }
 
 static int recipients_text(const struct report_filing *f, char *buf, size_t cap)
@@ -183,7 +177,7 @@ static int new_incident(struct sq_store *s, struct report_filing *f, int64_t now
 {
     sqlite3_stmt *st = q(&s->w, R_SEQ_NEXT);
     if (!st) return RK_EIO;
-    int year = jst_year(now);
+    int year = sq_jst_year(now);
     sqlite3_bind_int(st, 1, year);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
@@ -288,7 +282,7 @@ static int bind_attachments(struct sq_store *s, struct store_write *w)
         int rc = sq_step_done(st);
         if (rc != RK_OK) return rc;
         if (sqlite3_changes(s->w.db) == 0) {
-            conflict(w, "/attachments");
+            sq_conflict(w, "/attachments");
             return RK_ECONFLICT; /* gone, or bound to another incident meanwhile */
         }
         if (!(st = q(&s->w, R_ATT_LIST_ON))) return RK_EIO;
@@ -306,7 +300,7 @@ int sq_job_report_file(struct sq_store *s, struct store_write *w)
     if (!f || !f->body || !f->kind || !f->form) return RK_EINVAL;
     int64_t now = store_now_ms();
     int rc = f->incident_id ? advance_incident(s, f, now) : new_incident(s, f, now);
-    if (rc == RK_ECONFLICT && f->incident_id) conflict(w, "/number");
+    if (rc == RK_ECONFLICT && f->incident_id) sq_conflict(w, "/number");
     if (rc == RK_OK) rc = insert_report(s, f, now);
     if (rc == RK_OK) rc = link_assets(s, f);
     if (rc == RK_OK) rc = bind_attachments(s, w);
@@ -327,7 +321,7 @@ int sq_job_report_ack(struct sq_store *s, struct store_write *w)
     int rc = sq_step_done(st);
     if (rc != RK_OK) return rc;
     if (sqlite3_changes(s->w.db) == 0) {
-        conflict(w, "/acknowledged_at"); /* acknowledged already (once, by the first) */
+        sq_conflict(w, "/acknowledged_at"); /* acknowledged already (once, by the first) */
         return RK_ECONFLICT;
     }
     w->out_id = w->target_id;
@@ -347,7 +341,7 @@ int sq_job_attachment_put(struct sq_store *s, struct store_write *w)
     sqlite3_reset(st);
     if (held < 0) return RK_EIO;
     if (held >= (a->incident_id ? STORE_INCIDENT_FILES_MAX : STORE_STAGED_MAX)) {
-        conflict(w, a->incident_id ? "/incident_files" : "/staged");
+        sq_conflict(w, a->incident_id ? "/incident_files" : "/staged");
         return RK_ECONFLICT;
     }
     if (!(st = q(&s->w, R_ATT_INSERT))) return RK_EIO;

@@ -316,6 +316,25 @@ int sq_step_done(sqlite3_stmt *st)
     return (r & 0xff) == SQLITE_CONSTRAINT ? RK_ECONFLICT : RK_EIO;
 }
 
+void sq_conflict(struct store_write *w, const char *field)
+{
+    snprintf(w->conflict_field, sizeof w->conflict_field, "%s", field);
+}
+
+int sq_why_unchanged(struct store_write *w, sqlite3_stmt *st, const char *final_status)
+{
+    if (!st) return RK_EIO;
+    sqlite3_bind_int64(st, 1, w->target_id);
+    int r = sqlite3_step(st);
+    char status[16] = "";
+    if (r == SQLITE_ROW) sq_col_text(st, 0, status, sizeof status);
+    sqlite3_reset(st);
+    if (r == SQLITE_DONE) return RK_ENOTFOUND;
+    if (r != SQLITE_ROW) return RK_EIO;
+    sq_conflict(w, strcmp(status, final_status) == 0 ? "/status" : "/version");
+    return RK_ECONFLICT;
+}
+
 static int exec_q(struct sq_conn *c, enum sq_stmt q)
 {
     sqlite3_stmt *st = stmt(c, q);
@@ -707,6 +726,22 @@ static int run_job(struct sq_store *s, struct store_write *w)
     case STORE_W_PRODUCT_UPDATE:
     case STORE_W_PRODUCT_RELEASE:
         rc = sq_job_product(s, w);
+        break;
+    case STORE_W_ADVISORY_CREATE:
+    case STORE_W_ADVISORY_UPDATE:
+    case STORE_W_ADVISORY_SEND:
+        rc = sq_job_advisory(s, w);
+        break;
+    case STORE_W_INBOX_DELIVER:
+    case STORE_W_INBOX_ACK:
+        rc = sq_job_inbox(s, w);
+        break;
+    case STORE_W_THREAD_CREATE:
+    case STORE_W_THREAD_UPDATE:
+        rc = sq_job_thread(s, w);
+        break;
+    case STORE_W_MESSAGE_POST:
+        rc = sq_job_message(s, w);
         break;
     default:
         rc = RK_EINVAL;
@@ -1162,6 +1197,15 @@ static const struct store_ops sq_ops = {
     .filing_counts = sq_filing_counts,
     .product_get = sq_product_get,
     .product_list = sq_product_list,
+    .advisory_get = sq_advisory_get,
+    .advisory_list = sq_advisory_list,
+    .inbox_get = sq_inbox_get,
+    .inbox_list = sq_inbox_list,
+    .inbox_of_object = sq_inbox_of_object,
+    .thread_get = sq_thread_get,
+    .thread_list = sq_thread_list,
+    .message_list = sq_message_list,
+    .message_get = sq_message_get,
     .ping = sq_ping,
     .stats = sq_stats,
 };
