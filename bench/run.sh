@@ -13,6 +13,11 @@
 # asset registry (bench/assets.sh, described there): inventory import rows/s for a 100,000-row
 #   CSV (dry run, real import, re-import, 1%-changed file) and GET /api/v1/filing-status
 #   p50/p99 with 300 operators x 500 entries. BENCH_ASSETS=0 skips it.
+# dissemination (bench/dissemination.sh, described there): one advisory sent to 3,000
+#   organisations with the inbox rows durable (direct send; send to METI + METI's relay; the
+#   sender's pending view), median/max of 5 runs; GET /api/v1/inbox p50/p99 for an
+#   organisation with 100,000 items (first and deep pages, 1 and 8 clients), built through the
+#   API. BENCH_DISSEM=0 skips it.
 # Note: wrk runs on the same 2 cores as renkeid, so the figures are a floor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,3 +94,6 @@ stop
 
 # The asset registry: inventory import rows/s and filing-status latency (BENCH_ASSETS=0 skips).
 [[ ${BENCH_ASSETS:-1} == 0 ]] || bash bench/assets.sh
+
+# Dissemination: advisory delivery to 3,000 organisations and inbox listing (BENCH_DISSEM=0 skips).
+[[ ${BENCH_DISSEM:-1} == 0 ]] || bash bench/dissemination.sh

@@ -38,6 +38,8 @@ CREATE TABLE advisories (
     version         INTEGER NOT NULL DEFAULT 1,
     UNIQUE (ident, number)
 );
+-- The public feed's candidates (sent TLP:CLEAR), newest first.
+CREATE INDEX advisories_public ON advisories(sent_ms) WHERE status = 'sent' AND tlp = 0;
 CREATE TRIGGER advisories_sent_no_update BEFORE UPDATE ON advisories WHEN OLD.status = 'sent'
 BEGIN SELECT RAISE(ABORT, 'sent advisories are immutable'); END;
 CREATE TRIGGER advisories_sent_no_delete BEFORE DELETE ON advisories WHEN OLD.status = 'sent'
@@ -59,6 +61,7 @@ CREATE TABLE inbox_items (
     UNIQUE (kind, object_id, org_id)                      -- also the sender's view
 );
 CREATE INDEX inbox_org ON inbox_items(org_id, id);        -- the inbox, newest first by id
+CREATE INDEX inbox_org_kind ON inbox_items(org_id, kind, id);  -- the inbox filtered by kind
 
 -- Council channels: a one-to-one thread (the centre and one organisation) or a working group.
 CREATE TABLE threads (

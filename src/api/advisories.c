@@ -235,6 +235,8 @@ static bool check_shape(const json_t *doc, bool create, struct inc_err *err)
         jv_error_add(&err->errs, "/answers", "type", "must be an object");
     if (labels && !json_is_object(labels))
         jv_error_add(&err->errs, "/labels", "type", "must be an object");
+    if (create && json_object_get(doc, "version"))
+        jv_error_add(&err->errs, "/version", "unknown_field", "only when changing a draft");
     if (create && !json_object_get(doc, "title"))
         jv_error_add(&err->errs, "/title", "required", "required");
     if (create && !answers && !json_object_get(doc, "source"))
@@ -424,6 +426,22 @@ bool advs_prepare_draft(struct app *app, const struct pol_principal *p, const js
             agreement = cur_agreement = json_loads(cur->agreement, 0, NULL);
         d->in.source_incident = cur->source_incident;
         d->in.source_report = cur->source_report;
+    } else if (d->in.follows_id && !src) {
+        /* A 第N報 continues its series: built from the same report, under the same agreement,
+         * so the send gate checks the reporter's names and the widening again. */
+        struct advisory_rec prev;
+        int rc = app->store->ops->advisory_get(app->store, d->in.follows_id, &prev);
+        if (rc == RK_OK) {
+            d->in.source_incident = prev.source_incident;
+            d->in.source_report = prev.source_report;
+            if (!json_object_get(doc, "agreement") && prev.agreement[0])
+                agreement = cur_agreement = json_loads(prev.agreement, 0, NULL);
+        }
+        store_advisory_rec_free(&prev);
+        if (rc != RK_OK && rc != RK_ENOTFOUND) {
+            fail_rc(err, rc);
+            goto out;
+        } /* a missing one is the store's 409 "/follows" */
     }
     json_copy_str(doc, "title", d->title, sizeof d->title);
     if (src) {
@@ -441,7 +459,7 @@ bool advs_prepare_draft(struct app *app, const struct pol_principal *p, const js
     } else if (d->in.source_incident) {
         json_t *s = json_pack("{s:I, s:I}", "incident_id", (json_int_t)d->in.source_incident,
                               "report_number", (json_int_t)d->in.source_report);
-        have_src = s && load_source(app, p, s, &inc, &rep, err);
+        have_src = s ? load_source(app, p, s, &inc, &rep, err) : fail_rc(err, RK_ENOMEM);
         json_decref(s);
         if (!have_src) goto out;
     }
@@ -452,6 +470,14 @@ bool advs_prepare_draft(struct app *app, const struct pol_principal *p, const js
         goto out;
     }
     if (!check_answers(app, derived ? derived : answers, &body, err)) goto out;
+    /* Annex files (別紙) are not carried by advisories yet: a "yes" with nothing behind it, or
+     * with ids no recipient could download, would tell recipients there is more than there is. */
+    if (json_is_true(json_object_get(json_object_get(body, "content"), "has_attachments"))) {
+        fail_field(err, "/answers/content/has_attachments", "not_supported",
+                   "annex files cannot be attached to advisories yet: put the content in ④ "
+                   "(other) and answer false");
+        goto out;
+    }
     if (json_object_size(labels) > 500) {
         fail_field(err, "/labels", "max_items", "at most 500 labelled places in one advisory");
         goto out;
@@ -459,6 +485,14 @@ bool advs_prepare_draft(struct app *app, const struct pol_principal *p, const js
     /* Label pointers name places in the answers as stored (normalised). */
     if (tier_labels_check(body, labels, &err->errs) != RK_OK) {
         err->status = 422;
+        goto out;
+    }
+    /* Who reads the advisory is its TLP and audience; labels mark fields within it. A label on
+     * the whole would make every path (list, inbox, acks, feeds) a second read rule. */
+    if (json_object_get(labels, "")) {
+        fail_field(err, "/labels/", "whole_object",
+                   "label fields of the advisory, not the whole of it (its TLP decides who reads "
+                   "it)");
         goto out;
     }
     if (!check_named(app, named, sender, err)) goto out;
@@ -494,7 +528,13 @@ static void gate(const json_t *labels, enum pol_tlp tlp, struct inc_err *err)
         if (tlp != POL_TLP_CLEAR && strcmp(g.e[i].rule, "label_secret") == 0) continue;
         char ptr[JV_POINTER_MAX + 16];
         snprintf(ptr, sizeof ptr, "/answers%s", g.e[i].pointer);
-        jv_error_add(&err->errs, ptr, g.e[i].rule, "%s", g.e[i].message);
+        const char *why = strcmp(g.e[i].rule, "label_secret") == 0
+                              ? "a TLP:CLEAR advisory is public: remove the secret content"
+                          : strcmp(g.e[i].rule, "label_comms_info") == 0
+                              ? "an advisory never carries communications information (通信情報)"
+                              : "an advisory must not identify the reporting operator "
+                                "(情報の提供元が特定されないよう加工)";
+        jv_error_add(&err->errs, ptr, g.e[i].rule, "%s", why);
     }
     if (g.dropped) err->errs.dropped += g.dropped;
 }
@@ -791,8 +831,10 @@ json_t *advs_view(struct app *app, const struct pol_principal *p, const struct a
         put_assigned(visible, a);
         json_object_set_new(v, "answers", visible);
         visible = NULL;
-        if (a->follows_id) json_object_set_new(v, "follows", json_integer(a->follows_id));
         if (policy_advisory_may_send(p, a->sender_org)) {
+            /* Which advisory it follows is the centre's: an earlier 第N報 may have had a
+             * narrower audience than this one. */
+            if (a->follows_id) json_object_set_new(v, "follows", json_integer(a->follows_id));
             /* The centre's working state: its own writers only. */
             json_object_set(v, "labels", labels);
             json_object_set_new(v, "named", json_loads(a->named, 0, NULL));
@@ -846,7 +888,6 @@ int advs_file_sync(struct app *app, const struct pol_principal *p, const json_t 
                    int64_t *out_number, struct inc_err *err)
 {
     struct advs_draft *d = calloc(1, sizeof *d), *s = calloc(1, sizeof *s);
-    struct advisory_rec a = {0};
     int rc = RK_ENOMEM;
     memset(err, 0, sizeof *err);
     if (!d || !s) {
@@ -854,6 +895,22 @@ int advs_file_sync(struct app *app, const struct pol_principal *p, const json_t 
         goto out;
     }
     if (!advs_prepare_draft(app, p, doc, NULL, d, err)) {
+        rc = err->status ? RK_EINVAL : err->rc;
+        goto out;
+    }
+    /* The gate runs on the draft as it would be stored, before anything is: a refused send
+     * leaves no draft behind (and takes no identification number). */
+    struct advisory_rec pre = {.sender_org = d->in.sender_org,
+                               .tlp = d->in.tlp,
+                               .sectors = d->in.sectors,
+                               .body = d->body,
+                               .labels = d->labels,
+                               .named = d->named,
+                               .agreement = d->agreement,
+                               .source_incident = d->in.source_incident,
+                               .source_report = d->in.source_report};
+    snprintf(pre.title, sizeof pre.title, "%s", d->title);
+    if (send && !advs_prepare_send(app, p, &pre, direct, s, err)) {
         rc = err->status ? RK_EINVAL : err->rc;
         goto out;
     }
@@ -871,28 +928,20 @@ int advs_file_sync(struct app *app, const struct pol_principal *p, const json_t 
     snprintf(ident, 32, "%s", w.out_ident);
     *out_number = w.out_number;
     if (!send) goto out;
-    if ((rc = app->store->ops->advisory_get(app->store, w.out_id, &a)) != RK_OK) {
-        fail_rc(err, rc);
-        goto out;
-    }
-    if (!advs_prepare_send(app, p, &a, direct, s, err)) {
-        rc = err->status ? RK_EINVAL : err->rc;
-        goto out;
-    }
+    /* Version 1: the draft just created; anything in between is a 409 (the draft stays). */
     struct store_write sw = {
         .op = STORE_W_ADVISORY_SEND,
         .advisory = &s->in,
-        .target_id = a.id,
-        .expect_version = a.version,
+        .target_id = w.out_id,
+        .expect_version = 1,
         .deliver = {.kind = "advisory", .orgs = s->deliver, .norgs = s->ndeliver}};
-    store_audit_set(&sw.audit, p->user_id, p->org_id, "advisory.send", "advisory", a.id,
+    store_audit_set(&sw.audit, p->user_id, p->org_id, "advisory.send", "advisory", w.out_id,
                     request_id);
     snprintf(sw.audit.detail, sizeof sw.audit.detail,
              "{\"via\":\"cli\",\"direct\":%s,\"recipients\":%zu}", direct ? "true" : "false",
              s->ndeliver);
     if ((rc = store_write_sync(app->store, &sw)) != RK_OK) fail_rc(err, rc);
 out:
-    store_advisory_rec_free(&a);
     advs_draft_free(d);
     advs_draft_free(s);
     return rc;

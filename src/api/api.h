@@ -100,9 +100,10 @@ void h_messages_list(struct req *r);
 void h_messages_post(struct req *r);
 extern const struct jv_field api_thread_schema;
 extern const struct jv_field api_message_schema;
-/* The policy facts of a thread (members borrowed from t) and of one of its messages. */
+/* The policy facts of a thread (members borrowed from t) and of one of its messages
+ * (addressed: the reader's organisation holds the message's inbox row). */
 void threads_pol(const struct thread_rec *t, struct pol_thread *out);
-void threads_msg_pol(const struct pol_thread *pt, const struct message_rec *m,
+void threads_msg_pol(const struct pol_thread *pt, const struct message_rec *m, bool addressed,
                      struct pol_message *out);
 /* public feeds (h_feeds.c): no login */
 void h_feed_json(struct req *r);

@@ -101,6 +101,16 @@ static void submit(struct req *r, struct advs_draft *d, enum store_wop op, const
     http_submit(r, w);
 }
 
+/* The version the client read must be the version loaded here: what is checked (the gate, the
+ * fields an edit leaves out) is what is written, or 409. */
+static bool same_version(struct req *r, int64_t loaded)
+{
+    if (json_integer_value(json_object_get(r->json, "version")) == loaded) return true;
+    http_problem_field(r, 409, "conflict", "/version", "version",
+                       "the advisory changed since you read it; read it again");
+    return false;
+}
+
 void h_advisories_create(struct req *r)
 {
     if (r->w && atomic_load(&r->w_done)) {
@@ -134,6 +144,7 @@ void h_advisories_update(struct req *r)
     struct inc_err err;
     bool ok = d && advs_prepare_draft(r->app, &r->who, r->json, &a, d, &err);
     bool sent = a.sent;
+    int64_t loaded = a.version;
     store_advisory_rec_free(&a);
     if (!d) {
         http_problem_rc(r, RK_ENOMEM, NULL);
@@ -148,8 +159,8 @@ void h_advisories_update(struct req *r)
                            "a sent advisory cannot be changed; send a follow-up (第N報)");
         return;
     }
-    int64_t version = json_integer_value(json_object_get(r->json, "version"));
-    submit(r, d, STORE_W_ADVISORY_UPDATE, "advisory.update", r->params[0], version);
+    if (!same_version(r, loaded)) return;
+    submit(r, d, STORE_W_ADVISORY_UPDATE, "advisory.update", r->params[0], loaded);
 }
 
 static const struct jv_field send_fields[] = {
@@ -178,6 +189,7 @@ void h_advisories_send(struct req *r)
     struct inc_err err;
     bool direct = json_is_true(json_object_get(r->json, "direct"));
     bool ok = d && advs_prepare_send(r->app, &r->who, &a, direct, d, &err);
+    int64_t loaded = a.version;
     store_advisory_rec_free(&a);
     if (!d) {
         http_problem_rc(r, RK_ENOMEM, NULL);
@@ -187,9 +199,9 @@ void h_advisories_send(struct req *r)
         answer_err(r, &err);
         return;
     }
-    /* The version checked is the version sent: an edit in between is a 409. */
-    int64_t version = json_integer_value(json_object_get(r->json, "version"));
-    submit(r, d, STORE_W_ADVISORY_SEND, "advisory.send", r->params[0], version);
+    /* The version gated is the version sent: an edit in between is a 409. */
+    if (!same_version(r, loaded)) return;
+    submit(r, d, STORE_W_ADVISORY_SEND, "advisory.send", r->params[0], loaded);
 }
 
 void h_advisories_relay(struct req *r)
@@ -352,7 +364,11 @@ void h_advisories_list(struct req *r)
     struct page pg;
     if (!page_begin(r, &pg)) return;
     lc.pg = &pg;
-    struct advisory_filter f = {.held_by = r->who.org_id};
+    /* Beyond the sender, only what was delivered (or is public) can be readable: the store
+     * narrows to those rows, policy.h decides on each. */
+    struct advisory_filter f = {.held_by = r->who.org_id,
+                                .only_held =
+                                    !policy_advisory_may_send(&r->who, advs_nc_org(r->app))};
     f.status = http_query_str(r, "status");
     f.ident = http_query_str(r, "identification_number");
     if (f.status && strcmp(f.status, "draft") != 0 && strcmp(f.status, "sent") != 0) {

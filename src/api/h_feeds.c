@@ -31,18 +31,12 @@ struct collect {
     int rc;
 };
 
-/* Keeps the newest FEED_MAX_ITEMS of each kind (rows come oldest first). */
+/* Rows come newest first, at most FEED_MAX_ITEMS of each kind (the store's limit). */
 static void keep(struct collect *c, bool advisory, int64_t id, int64_t ms, json_t *view)
 {
-    size_t same = 0, oldest = SIZE_MAX;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->items[i].advisory == advisory) {
-            same++;
-            if (oldest == SIZE_MAX || c->items[i].ms < c->items[oldest].ms) oldest = i;
-        }
-    if (same == FEED_MAX_ITEMS) {
-        json_decref(c->items[oldest].view);
-        c->items[oldest] = c->items[--c->n];
+    if (c->n == RK_ARRAY_LEN(c->items)) {
+        json_decref(view);
+        return;
     }
     c->items[c->n++] = (struct item){.id = id, .ms = ms, .advisory = advisory, .view = view};
 }
@@ -51,12 +45,8 @@ static bool adv_cb(const struct advisory_rec *a, void *ctx)
 {
     struct collect *c = ctx;
     int rc;
-    struct advisory_rec full;
-    if (c->app->store->ops->advisory_get(c->app->store, a->id, &full) != RK_OK) return true;
-    json_t *v = advs_view(c->app, &anon, &full, &rc);
-    int64_t ms = full.sent_ms;
-    store_advisory_rec_free(&full);
-    if (v) keep(c, true, a->id, ms, v);
+    json_t *v = advs_view(c->app, &anon, a, &rc);
+    if (v) keep(c, true, a->id, a->sent_ms, v);
     return true;
 }
 
@@ -94,10 +84,8 @@ static int collect(struct app *app, struct collect *c)
 {
     memset(c, 0, sizeof *c);
     c->app = app;
-    struct advisory_filter af = {.status = "sent"};
-    struct product_filter pf = {.tier = POL_TIER_PUBLICATION, .status = "released"};
-    int rc = app->store->ops->advisory_list(app->store, &af, 0, adv_cb, c);
-    if (rc == RK_OK) rc = app->store->ops->product_list(app->store, &pf, 0, prod_cb, c);
+    int rc = app->store->ops->advisory_public(app->store, FEED_MAX_ITEMS, adv_cb, c);
+    if (rc == RK_OK) rc = app->store->ops->product_public(app->store, FEED_MAX_ITEMS, prod_cb, c);
     qsort(c->items, c->n, sizeof c->items[0], cmp_newest);
     return rc;
 }

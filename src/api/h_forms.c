@@ -23,6 +23,8 @@ void h_forms_get(struct req *r)
     /* The router checked the last segment is a machine name ({name}). */
     const char *name = strrchr(r->url, '/');
     const json_t *form = name ? forms_get(r->app->forms, name + 1) : NULL;
+    /* The advisory form (情報提供様式) is not a report form, but clients build it the same way. */
+    if (!form && name && strcmp(name + 1, "advisory") == 0) form = forms_advisory(r->app->forms);
     if (!form) {
         http_problem(r, 404, "not-found", "Not found", "No such form.", NULL);
         return;

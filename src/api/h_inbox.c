@@ -58,7 +58,7 @@ static json_t *message_item(struct req *r, const struct inbox_rec *row, int *rc)
         struct pol_message pm;
         if (*rc == RK_OK) {
             threads_pol(t, &pt);
-            threads_msg_pol(&pt, &m, &pm);
+            threads_msg_pol(&pt, &m, true, &pm); /* its own inbox row */
             if (policy_message_may_read(&r->who, &pm))
                 v = json_pack("{s:I, s:s, s:s, s:s}", "thread_id", (json_int_t)t->id, "thread_kind",
                               t->group ? "group" : "one_to_one", "title", t->title, "tlp",

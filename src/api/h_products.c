@@ -389,6 +389,7 @@ void h_products_update(struct req *r)
         http_problem_rc(r, RK_ENOMEM, NULL);
         return;
     }
+    int64_t loaded = p.version;
     ps->in.tier = p.tier;
     ps->in.tlp = p.tlp;
     ps->in.sectors = p.sectors;
@@ -413,8 +414,14 @@ void h_products_update(struct req *r)
         http_problem_rc(r, RK_ENOMEM, NULL);
         return;
     }
-    int64_t version = json_integer_value(json_object_get(r->json, "version"));
-    submit(r, ps, STORE_W_PRODUCT_UPDATE, "product.update", r->params[0], version);
+    /* Fields the request leaves out come from the version loaded: the client must have read
+     * that version, or a concurrent edit would be overwritten unseen. */
+    if (json_integer_value(json_object_get(r->json, "version")) != loaded) {
+        http_problem_field(r, 409, "conflict", "/version", "version",
+                           "the product changed since you read it; read it again");
+        return;
+    }
+    submit(r, ps, STORE_W_PRODUCT_UPDATE, "product.update", r->params[0], loaded);
 }
 
 /* A tier named in the query (none, or "none", refused); false having answered. */
@@ -550,8 +557,9 @@ void h_products_release(struct req *r)
     json_t *labels = json_loads(p.labels, 0, NULL);
     struct jv_errors errs;
     int rc = labels ? tier_gate(labels, p.tier, &errs) : RK_ENOMEM;
-    /* A label on the whole body hides the product from everyone but its writers. */
-    bool root_hidden = labels && tier_labels_at(labels, "") != 0;
+    /* A label on the whole body narrows who may read the product at all (product_may_read):
+     * the push goes to the organisations cleared for it, like every other read. */
+    unsigned root = labels ? tier_labels_at(labels, "") : 0;
     json_decref(labels);
     int64_t version = p.version, owner = p.owner_org;
     uint64_t sectors = p.sectors;
@@ -570,9 +578,13 @@ void h_products_release(struct req *r)
         return;
     }
     /* Pushed to the inboxes of the organisations the released product reaches (policy.h). */
-    ps->scope = (struct pol_scope){
-        .owner_org = owner, .sectors = sectors, .ntlp = 1, .tlp = {tlp}, .tier = tier};
-    rc = root_hidden ? RK_OK : r->app->store->ops->org_list(r->app->store, 0, push_cb, ps);
+    ps->scope = (struct pol_scope){.owner_org = owner,
+                                   .sectors = sectors,
+                                   .ntlp = 1,
+                                   .tlp = {tlp},
+                                   .tier = tier,
+                                   .labels = root};
+    rc = r->app->store->ops->org_list(r->app->store, 0, push_cb, ps);
     if (rc == RK_OK) rc = ps->rc;
     if (rc != RK_OK) {
         http_problem_rc(r, rc, NULL);

@@ -26,11 +26,14 @@ void threads_pol(const struct thread_rec *t, struct pol_thread *out)
                                .nmembers = t->nmembers};
 }
 
-void threads_msg_pol(const struct pol_thread *pt, const struct message_rec *m,
+void threads_msg_pol(const struct pol_thread *pt, const struct message_rec *m, bool addressed,
                      struct pol_message *out)
 {
-    *out = (struct pol_message){
-        .t = pt, .sender_org = m->sender_org, .tlp = m->tlp, .labels = m->labels};
+    *out = (struct pol_message){.t = pt,
+                                .sender_org = m->sender_org,
+                                .tlp = m->tlp,
+                                .labels = m->labels,
+                                .addressed = addressed};
 }
 
 static json_t *labels_json(unsigned labels)
@@ -358,13 +361,22 @@ static json_t *message_view(const struct message_rec *m)
 struct msg_list {
     struct page *pg;
     struct pol_thread pt;
+    int rc;
 };
 
 static bool msg_cb(const struct message_rec *m, void *ctx)
 {
     struct msg_list *ml = ctx;
+    struct req *r = ml->pg->r;
+    /* Addressed: its organisation got the message's inbox row when it was posted. */
+    struct inbox_rec row;
+    int rc = r->app->store->ops->inbox_get(r->app->store, "message", m->id, r->who.org_id, &row);
+    if (rc != RK_OK && rc != RK_ENOTFOUND) {
+        ml->rc = rc;
+        return false;
+    }
     struct pol_message pm;
-    threads_msg_pol(&ml->pt, m, &pm);
+    threads_msg_pol(&ml->pt, m, rc == RK_OK, &pm);
     if (!policy_message_may_read(&ml->pg->r->who, &pm)) return true;
     json_t *v = message_view(m);
     return v ? page_add(ml->pg, m->id, v) : false;
@@ -467,7 +479,7 @@ void h_messages_post(struct req *r)
                            "no control characters other than the line feed");
         goto out;
     }
-    struct pol_message pm = {.t = &pt, .sender_org = r->who.org_id};
+    struct pol_message pm = {.t = &pt, .sender_org = r->who.org_id, .addressed = true};
     policy_tlp_parse(json_string_value(json_object_get(r->json, "tlp")), &pm.tlp);
     size_t i;
     json_t *v;

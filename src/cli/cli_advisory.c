@@ -98,25 +98,21 @@ static bool inbox_cb(const struct inbox_rec *row, void *ctx)
             obj = products_summary(ip->app, &pr);
         store_product_rec_free(&pr);
     } else {
-        obj = json_pack("{s:s}", "note", "a council message: read it with the API");
         struct message_rec m;
         struct thread_rec *t = malloc(sizeof *t);
-        rc = ip->app->store->ops->message_get(ip->app->store, row->object_id, &m);
-        if (rc == RK_OK && t &&
-            (rc = ip->app->store->ops->thread_get(ip->app->store, m.thread_id, t)) == RK_OK) {
-            struct pol_thread pt;
-            struct pol_message pm;
-            threads_pol(t, &pt);
-            threads_msg_pol(&pt, &m, &pm);
-            if (!policy_message_may_read(ip->p, &pm)) {
-                json_decref(obj);
-                obj = NULL;
+        rc = t ? ip->app->store->ops->message_get(ip->app->store, row->object_id, &m) : RK_ENOMEM;
+        if (rc == RK_OK) {
+            if ((rc = ip->app->store->ops->thread_get(ip->app->store, m.thread_id, t)) == RK_OK) {
+                struct pol_thread pt;
+                struct pol_message pm;
+                threads_pol(t, &pt);
+                threads_msg_pol(&pt, &m, true, &pm); /* its own inbox row */
+                if (policy_message_may_read(ip->p, &pm))
+                    obj = json_pack("{s:I, s:s, s:s}", "thread_id", (json_int_t)t->id, "title",
+                                    t->title, "tlp", policy_tlp_name(m.tlp));
             }
-        } else {
-            json_decref(obj);
-            obj = NULL;
+            free((char *)m.body);
         }
-        if (rc == RK_OK) free((char *)m.body);
         free(t);
     }
     if (!obj) {

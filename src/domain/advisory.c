@@ -29,6 +29,7 @@
 
 #include "core/ascii.h"
 #include "core/rk.h"
+#include "core/utf8.h"
 #include "domain/ipaddr.h"
 
 #define DOMAIN_MAX 253   /* octets of a whole name */
@@ -1391,46 +1392,312 @@ int adv_from_report(const json_t *mapping, const json_t *report_form, const json
 
 /* ---- the source-name guard --------------------------------------------------------------- */
 
-/* The width of a space (U+0020 or U+3000) at s[i], 0 when none. */
-static size_t space_at(const char *s, size_t len, size_t i)
+/*
+ * Names are compared on a projection of both the value and the name, computed on the fly
+ * (nothing is allocated, so the guard has no out-of-memory path that could let a value through):
+ *   fold  full-width ASCII forms U+FF01–U+FF5E → ASCII, every white space → U+0020, ASCII
+ *         letters lower-cased (other scripts are compared as they are: half-width katakana
+ *         U+FF66–U+FF9F are not mapped to katakana, so ｶｴﾃﾞ does not match カエデ);
+ *   drop  white space, control characters, invisible format characters (zero-width spaces and
+ *         joiners, bidirectional marks, variation selectors, BOM), ASCII punctuation and the
+ *         separators of NM_DROP (dashes, minus, quotation marks, Japanese punctuation and
+ *         brackets), and bytes that are not UTF-8.
+ * "ＴＯＴＯ　Ｅｌｅｃｔｒｉｃ" and "Toto-Electric" both project to "totoelectric".
+ *
+ * What a name is matched as (nm_pattern):
+ *  - a name projecting to fewer than NM_NAME_MIN characters is ignored;
+ *  - its core, the name without legal forms (NM_LEGAL_JA / NM_LEGAL_EN, see there), when that
+ *    has at least NM_CORE_MIN characters: "東都電力株式会社" → 東都電力, "The Toto Kaede Bank,
+ *    Ltd." → totokaedebank. A shorter core would match too much ("東電株式会社" → 東電), so
+ *    then the whole name is matched. A text containing the whole name contains its core.
+ *  - a pattern of NM_NUMBER_MIN or more digits (a corporate number) is looked for in the
+ *    value's digits alone, whatever separates them ("7990-0010-00001", "７９９０ ００１０…",
+ *    "7990〜0010〜00001"). A shorter number is matched like any name: in all the digits of a
+ *    value it would turn up by chance.
+ */
+#define NM_NAME_MIN 2   /* characters of a projected name, or it is ignored */
+#define NM_CORE_MIN 3   /* characters of a projected core, or the whole name is matched */
+#define NM_NUMBER_MIN 8 /* digits of a name matched on the digits of the value */
+#define NM_CP_MAX 256   /* legal forms are looked for in names of up to this many characters */
+#define NM_TOKEN_MAX 24 /* bytes of a projected English token compared with NM_LEGAL_EN */
+
+static const struct {
+    unsigned long lo, hi;
+} NM_DROP[] = {
+    {0x00AD, 0x00AD},   /* soft hyphen */
+    {0x00B7, 0x00B7},   /* middle dot */
+    {0x200B, 0x200F},   /* zero-width space, non-joiner, joiner; direction marks */
+    {0x2010, 0x2015},   /* hyphens and dashes */
+    {0x2018, 0x201F},   /* quotation marks */
+    {0x2026, 0x2026},   /* horizontal ellipsis */
+    {0x202A, 0x202E},   /* bidirectional embeddings and overrides */
+    {0x2060, 0x206F},   /* word joiner, invisible operators, bidirectional isolates */
+    {0x2212, 0x2212},   /* minus sign */
+    {0x2E3A, 0x2E3B},   /* two- and three-em dashes */
+    {0x3001, 0x3002},   /* 、 。 */
+    {0x3008, 0x3011},   /* 〈〉《》「」『』【】 */
+    {0x3014, 0x301F},   /* 〔〕〖〗〘〙〚〛 〜 〝〞〟 */
+    {0x30FB, 0x30FB},   /* ・ */
+    {0xFE00, 0xFE0F},   /* variation selectors */
+    {0xFEFF, 0xFEFF},   /* zero-width no-break space (BOM) */
+    {0xFF5F, 0xFF65},   /* ｟｠ and half-width 。「」、・ */
+    {0xE0100, 0xE01EF}, /* ideographic variation selectors */
+};
+
+/*
+ * Legal forms: the grammar of organisation names, not data about organisations, hence a table
+ * here rather than a file under data/ (a form missing from it only makes a core longer, i.e.
+ * the guard stricter; it never lets a name through). The Japanese ones are removed where the
+ * name begins or ends with them (names are not spaced: 株式会社東都かえで銀行), longest first,
+ * compared after folding, so "（株）" is written "(株)" here. The English ones are whole words
+ * (separated by spaces or commas) at the beginning or end of the name, compared projected, so
+ * "Co.," is co and "Co.Ltd." coltd; "the" is also removed at the beginning. Removal repeats
+ * until neither end changes: "Toto Electric Power Co., Inc." → totoelectricpower.
+ */
+static const char *const NM_LEGAL_JA[] = {
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合名会社",
+    "合資会社",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "社団法人",
+    "財団法人",
+    "医療法人社団",
+    "医療法人財団",
+    "医療法人",
+    "社会福祉法人",
+    "独立行政法人",
+    "学校法人",
+    "国立研究開発法人",
+    "特定非営利活動法人",
+    "有限責任事業組合",
+    "㈱",
+    "㍿",
+    "㈲",
+    "(株)",
+    "(有)",
+    "(同)",
+};
+static const char *const NM_LEGAL_EN[] = {
+    "coltd",   "co", "ltd", "limited", "inc", "incorporated",    "corp",      "corporation",
+    "company", "kk", "llc", "plc",     "gk",  "kabushikikaisha", "kabushiki", "kaisha",
+};
+
+static bool nm_space(unsigned long c)
 {
-    if (s[i] == ' ') return 1;
-    if (i + 2 < len && (unsigned char)s[i] == 0xE3 && (unsigned char)s[i + 1] == 0x80 &&
-        (unsigned char)s[i + 2] == 0x80)
-        return 3;
-    return 0;
+    return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+           c == 0x205F || c == 0x3000;
 }
 
-/* Does name occur in v at i, spaces skipped on both sides, ASCII letters in any case? */
-static bool match_at(const char *v, size_t vlen, size_t i, const char *name, size_t nlen)
+static unsigned long nm_fold(unsigned long c)
 {
-    size_t j = 0, w;
-    for (;;) {
-        while (j < nlen && (w = space_at(name, nlen, j)))
-            j += w;
-        if (j == nlen) return true;
-        while (i < vlen && (w = space_at(v, vlen, i)))
-            i += w;
-        if (i == vlen || rk_lower(v[i]) != rk_lower(name[j])) return false;
-        i++;
-        j++;
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
+    if (nm_space(c)) return ' ';
+    return c < 0x80 ? (unsigned long)rk_lower((int)c) : c;
+}
+
+/* Is the (folded) character left out of the projection? */
+static bool nm_drop(unsigned long c)
+{
+    if (c < 0x80) return !rk_is_alpha((int)c) && !rk_is_digit((int)c);
+    if (c <= 0x9F) return true; /* C1 controls */
+    for (size_t i = 0; i < RK_ARRAY_LEN(NM_DROP); i++)
+        if (c >= NM_DROP[i].lo && c <= NM_DROP[i].hi) return true;
+    return false;
+}
+
+/* The projection of s[0, len) (only its digits when digits), one character at a time. */
+struct nm_it {
+    const unsigned char *s;
+    size_t len, i;
+    bool digits;
+};
+
+/* The next character of the projection, -1 at the end; it->i moves past it. */
+static long nm_next(struct nm_it *it)
+{
+    while (it->i < it->len) {
+        unsigned long c;
+        size_t w = rk_utf8_next(it->s, it->len, it->i, &c);
+        it->i += w ? w : 1;
+        if (!w) continue;
+        c = nm_fold(c);
+        if (nm_drop(c) || (it->digits && !rk_is_digit((int)c))) continue;
+        return (long)c;
     }
+    return -1;
 }
 
-/* Characters of name other than spaces (UTF-8 lead bytes). */
-static size_t name_chars(const char *name)
+/* What is looked for: the projection of s[0, len), in the value's digits alone when digits. */
+struct nm_pat {
+    const char *s;
+    size_t len;
+    bool digits;
+};
+
+/* Characters of the projection of s[0, len); *digits: all of them digits. */
+static size_t nm_count(const char *s, size_t len, bool *digits)
 {
-    size_t n = 0, len = strlen(name);
-    for (size_t i = 0; i < len;) {
-        size_t w = space_at(name, len, i);
-        if (w) {
-            i += w;
-            continue;
-        }
-        if (((unsigned char)name[i] & 0xC0) != 0x80) n++;
-        i++;
+    struct nm_it it = {(const unsigned char *)s, len, 0, false};
+    size_t n = 0;
+    long c;
+    *digits = true;
+    while ((c = nm_next(&it)) >= 0) {
+        n++;
+        *digits = *digits && rk_is_digit((int)c);
     }
     return n;
+}
+
+/* Does the projection of v contain the pattern's? */
+static bool nm_contains(const char *v, size_t vlen, const struct nm_pat *p)
+{
+    struct nm_it start = {(const unsigned char *)v, vlen, 0, p->digits};
+    for (;;) {
+        struct nm_it t = start;
+        if (nm_next(&start) < 0) return false;
+        struct nm_it q = {(const unsigned char *)p->s, p->len, 0, false};
+        long b;
+        while ((b = nm_next(&q)) >= 0 && nm_next(&t) == b)
+            ;
+        if (b < 0) return true;
+    }
+}
+
+/* A name decoded and folded (not projected), with the byte offset of each character. */
+struct nm_name {
+    unsigned long c[NM_CP_MAX];
+    size_t off[NM_CP_MAX + 1];
+    size_t n;
+};
+
+static bool nm_decode(const char *s, size_t len, struct nm_name *nm)
+{
+    nm->n = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned long c;
+        size_t w = rk_utf8_next((const unsigned char *)s, len, i, &c);
+        if (!w) { /* not UTF-8: left out, as in the projection */
+            i++;
+            continue;
+        }
+        if (nm->n == NM_CP_MAX) return false;
+        nm->off[nm->n] = i;
+        nm->c[nm->n++] = nm_fold(c);
+        i += w;
+    }
+    nm->off[nm->n] = len;
+    return true;
+}
+
+/* Left out at either end of a name before legal forms are looked for: what the projection
+ * drops, but the parentheses of "(株)". */
+static bool nm_trim(unsigned long c)
+{
+    return nm_drop(c) && c != '(' && c != ')';
+}
+
+/* Separates the words of a name. */
+static bool nm_word_sep(unsigned long c)
+{
+    return c == ' ' || c == ',' || c == 0x3001;
+}
+
+/* The length in characters of the longest Japanese legal form that nm[lo, hi) begins (front)
+ * or ends with; 0 for none. */
+static size_t nm_legal_ja(const struct nm_name *nm, size_t lo, size_t hi, bool front)
+{
+    size_t best = 0;
+    for (size_t f = 0; f < RK_ARRAY_LEN(NM_LEGAL_JA); f++) {
+        unsigned long fc[16];
+        size_t m = 0, flen = strlen(NM_LEGAL_JA[f]);
+        for (size_t i = 0, w; i < flen && m < RK_ARRAY_LEN(fc); i += w) {
+            w = rk_utf8_next((const unsigned char *)NM_LEGAL_JA[f], flen, i, &fc[m]);
+            fc[m] = nm_fold(fc[m]);
+            m++;
+        }
+        if (m <= best || m > hi - lo) continue;
+        size_t at = front ? lo : hi - m, k = 0;
+        while (k < m && nm->c[at + k] == fc[k])
+            k++;
+        if (k == m) best = m;
+    }
+    return best;
+}
+
+/* Is the word nm[lo, hi), projected, an English legal form (or "the", at the front)? */
+static bool nm_legal_en(const struct nm_name *nm, size_t lo, size_t hi, bool front)
+{
+    char w[NM_TOKEN_MAX];
+    size_t n = 0;
+    for (size_t k = lo; k < hi; k++) {
+        if (nm_drop(nm->c[k])) continue;
+        if (nm->c[k] >= 0x80 || n + 1 == sizeof w) return false;
+        w[n++] = (char)nm->c[k];
+    }
+    w[n] = '\0';
+    if (front && strcmp(w, "the") == 0) return true;
+    for (size_t f = 0; f < RK_ARRAY_LEN(NM_LEGAL_EN); f++)
+        if (strcmp(w, NM_LEGAL_EN[f]) == 0) return true;
+    return false;
+}
+
+/* The core of a name: [*plo, *phi) of nm without legal forms at either end. */
+static void nm_core(const struct nm_name *nm, size_t *plo, size_t *phi)
+{
+    size_t lo = 0, hi = nm->n, k;
+    for (;;) {
+        while (lo < hi && nm_trim(nm->c[lo]))
+            lo++;
+        while (hi > lo && nm_trim(nm->c[hi - 1]))
+            hi--;
+        if ((k = nm_legal_ja(nm, lo, hi, true))) {
+            lo += k;
+            continue;
+        }
+        if ((k = nm_legal_ja(nm, lo, hi, false))) {
+            hi -= k;
+            continue;
+        }
+        for (k = lo; k < hi && !nm_word_sep(nm->c[k]); k++)
+            ;
+        if (k > lo && nm_legal_en(nm, lo, k, true)) {
+            lo = k;
+            continue;
+        }
+        for (k = hi; k > lo && !nm_word_sep(nm->c[k - 1]); k--)
+            ;
+        if (k < hi && nm_legal_en(nm, k, hi, false)) {
+            hi = k;
+            continue;
+        }
+        break;
+    }
+    *plo = lo;
+    *phi = hi;
+}
+
+/* What name is matched as (see above); false when it is ignored. */
+static bool nm_pattern(const char *name, struct nm_pat *p)
+{
+    struct nm_name nm;
+    size_t len = strlen(name), lo, hi;
+    bool digits;
+    size_t n = nm_count(name, len, &digits);
+    if (n < NM_NAME_MIN) return false;
+    *p = (struct nm_pat){name, len, digits && n >= NM_NUMBER_MIN};
+    if (!nm_decode(name, len, &nm)) return true;
+    nm_core(&nm, &lo, &hi);
+    const char *core = name + nm.off[lo];
+    size_t clen = nm.off[hi] - nm.off[lo], cn = nm_count(core, clen, &digits);
+    if (cn >= NM_CORE_MIN && cn < n)
+        *p = (struct nm_pat){core, clen, digits && cn >= NM_NUMBER_MIN};
+    return true;
 }
 
 struct nctx {
@@ -1464,13 +1731,8 @@ static void names_walk(struct nctx *c, const json_t *v)
         const char *s = json_string_value(v);
         size_t len = json_string_length(v);
         for (size_t k = 0; k < c->nnames; k++) {
-            const char *name = c->names[k];
-            if (!name || name_chars(name) < 2) continue;
-            size_t nlen = strlen(name);
-            bool hit = false;
-            for (size_t p = 0; p < len && !hit; p++)
-                hit = match_at(s, len, p, name, nlen);
-            if (!hit) continue;
+            struct nm_pat p;
+            if (!c->names[k] || !nm_pattern(c->names[k], &p) || !nm_contains(s, len, &p)) continue;
             fail(c->errs, c->ptr, "names_source",
                  "names the source of the report (name %zu of the list): the advisory must not "
                  "identify it",

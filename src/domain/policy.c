@@ -969,7 +969,12 @@ bool policy_advisory_in_audience(const struct pol_principal *org, const struct p
 bool policy_advisory_may_read(const struct pol_principal *p, const struct pol_advisory *a)
 {
     if (!principal_valid(p) || !advisory_valid(a)) return false;
-    if (in_org(p, a->sender_org)) return true;
+    if (in_org(p, a->sender_org)) {
+        /* The centre's contractors: not its drafts (built from reports they may not read), and
+         * at RED and AMBER+STRICT not the sent advisory either (own staff only). */
+        if (!p->contractor) return true;
+        return a->sent && a->tlp != POL_TLP_RED && a->tlp != POL_TLP_AMBER_STRICT;
+    }
     if (!a->sent) return false; /* a draft is the centre's alone */
     if (a->tlp == POL_TLP_CLEAR) return true;
     /* Beyond the public level an advisory is read where it was delivered, by its audience. */
@@ -1091,6 +1096,7 @@ bool policy_thread_may_post(const struct pol_principal *p, const struct pol_thre
 bool policy_message_may_read(const struct pol_principal *p, const struct pol_message *m)
 {
     if (m == NULL || !policy_thread_may_read(p, m->t)) return false;
+    if (p->org_id != m->sender_org && p->org_id != m->t->owner_org && !m->addressed) return false;
     /* The members and the owner are the message's addressees. p is one of them here, so naming
      * p's own organisation decides exactly as the whole list would, without building it. */
     struct pol_scope s = {.owner_org = m->sender_org,
@@ -1106,5 +1112,8 @@ bool policy_message_may_read(const struct pol_principal *p, const struct pol_mes
 bool policy_message_may_send_to(const struct pol_principal *org, const struct pol_message *m)
 {
     struct pol_principal q;
-    return org_as_principal(org, true, &q) && policy_message_may_read(&q, m);
+    if (m == NULL) return false;
+    struct pol_message as_addressee = *m;
+    as_addressee.addressed = true;
+    return org_as_principal(org, true, &q) && policy_message_may_read(&q, &as_addressee);
 }

@@ -307,8 +307,9 @@ struct pol_advisory {
  *   CLEAR: as GREEN, plus foreign governments and "other" organisations whose sectors intersect.
  *   org_id 0 (anonymous) : never. */
 bool policy_advisory_in_audience(const struct pol_principal *org, const struct pol_advisory *a);
-/* Read: the sender's users (drafts and sent; contractors included, as for the owner of any
- * object); otherwise only when a->sent and either
+/* Read: the sender's own staff (drafts and sent); the sender's contractors only sent advisories
+ * other than RED and AMBER+STRICT (a draft may hold what a report they may not read says);
+ * otherwise only when a->sent and either
  *   - a->tlp == CLEAR (anyone, anonymous included: the public feed), or
  *   - a->held and policy_advisory_in_audience(p) and p is authenticated and, at RED and
  *     AMBER+STRICT, not a contractor. */
@@ -385,8 +386,14 @@ struct pol_message {
     int64_t sender_org;
     enum pol_tlp tlp;
     unsigned labels; /* enum pol_label bits on the message as a whole */
+    /* The principal's organisation was an addressee when the message was posted (it holds the
+     * message's inbox row). Its sender and the thread's owner always are. A member added later
+     * does not read what was said before it joined: a TLP:RED message's addressees are the
+     * members of the day, not whoever joins afterwards. */
+    bool addressed;
 };
-/* Read a message: policy_thread_may_read(p, m->t) AND policy_may_read(p, scope{owner =
+/* Read a message: policy_thread_may_read(p, m->t) AND (p's organisation is the sender, the
+ * thread's owner, or m->addressed) AND policy_may_read(p, scope{owner =
  * m->sender_org, sectors 0, tlp = m->tlp, named = members + owner}) AND every label in m->labels
  * cleared for p by policy_field_visible with that scope (secret: never council friends;
  * comms_info: national centre or designated agency only; source_identifying: owner/centre/named).
@@ -394,8 +401,8 @@ struct pol_message {
  * AMBER+STRICT (unless p's organisation sent it). */
 bool policy_message_may_read(const struct pol_principal *p, const struct pol_message *m);
 /* May the message be sent to member organisation `org` (as an own-staff principal)? Exactly
- * policy_message_may_read for that principal. The caller refuses a post when any member fails
- * (friends never receive secret content: issue 5). */
+ * policy_message_may_read for that principal, as an addressee (m->addressed taken as true). The
+ * caller refuses a post when any member fails (friends never receive secret content: issue 5). */
 bool policy_message_may_send_to(const struct pol_principal *org, const struct pol_message *m);
 
 #endif

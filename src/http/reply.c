@@ -74,7 +74,10 @@ void http_problem_field(struct req *r, unsigned status, const char *kind, const 
     struct jv_errors errs = {0};
     jv_error_add(&errs, pointer, rule, "%s", message);
     http_problem(r, status ? status : 422, kind ? kind : "validation",
-                 status == 403 ? "Forbidden" : "The request has invalid fields", message, &errs);
+                 status == 403   ? "Forbidden"
+                 : status == 409 ? "Conflict"
+                                 : "The request has invalid fields",
+                 message, &errs);
 }
 
 void http_problem_rc(struct req *r, int rc, const struct store_write *w)

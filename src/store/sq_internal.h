@@ -106,6 +106,8 @@ int sq_job_product(struct sq_store *s, struct store_write *w);
 int sq_product_get(struct store *base, int64_t id, struct product_rec *out);
 int sq_product_list(struct store *base, const struct product_filter *f, int64_t after,
                     store_product_cb cb, void *ctx);
+int sq_product_public(struct store *base, int limit, store_product_cb cb, void *ctx);
+int sq_advisory_public(struct store *base, int limit, store_advisory_cb cb, void *ctx);
 
 /* store_dissem.c */
 /* Inserts the inbox rows of d for object_id (INSERT OR IGNORE); *inserted counts new rows. */

@@ -514,7 +514,8 @@ struct advisory_rec {
 struct advisory_filter {
     const char *status; /* "draft" | "sent" | NULL */
     const char *ident;  /* one series */
-    int64_t held_by;    /* sets rec.held for this organisation; with only_held, only those */
+    int64_t held_by;    /* sets rec.held for this organisation; with only_held, only those
+                           (and the sent TLP:CLEAR ones, which everyone may read) */
     bool only_held;
 };
 typedef bool (*store_advisory_cb)(const struct advisory_rec *r, void *ctx);
@@ -657,6 +658,10 @@ struct store_ops {
     int (*advisory_list)(struct store *s, const struct advisory_filter *f, int64_t after,
                          store_advisory_cb cb, void *ctx);
     /* The inbox row of org for an object: RK_OK with *out, or RK_ENOTFOUND. */
+    /* Candidates for the public feed, newest first, at most limit: sent TLP:CLEAR advisories;
+     * released TLP:CLEAR publication-tier products. The caller still asks policy.h. */
+    int (*advisory_public)(struct store *s, int limit, store_advisory_cb cb, void *ctx);
+    int (*product_public)(struct store *s, int limit, store_product_cb cb, void *ctx);
     int (*inbox_get)(struct store *s, const char *kind, int64_t object_id, int64_t org_id,
                      struct inbox_rec *out);
     /* An organisation's inbox, newest first: ids below `before` (0: from the newest). */

@@ -37,6 +37,7 @@ enum {
     D_MSG_INSERT,
     D_MSG_LIST,
     D_MSG_GET,
+    D_ADV_PUBLIC,
     D__END
 };
 _Static_assert(D__END <= SQ_EXT_MAX, "raise SQ_EXT_MAX");
@@ -78,8 +79,8 @@ static const char *const d_sql[D__END - SQ_EXT_DISSEM] = {
         "SELECT " ADV_COLS ", EXISTS (SELECT 1 FROM inbox_items i WHERE i.kind = 'advisory' "
         "AND i.object_id = a.id AND i.org_id = ?4) AS held FROM advisories a "
         "WHERE a.id > ?1 AND (?2 IS NULL OR a.status = ?2) AND (?3 IS NULL OR a.ident = ?3) "
-        "AND (?5 = 0 OR EXISTS (SELECT 1 FROM inbox_items i WHERE i.kind = 'advisory' "
-        "AND i.object_id = a.id AND i.org_id = ?4)) ORDER BY a.id",
+        "AND (?5 = 0 OR (a.status = 'sent' AND a.tlp = 0) OR EXISTS (SELECT 1 FROM inbox_items i "
+        "WHERE i.kind = 'advisory' AND i.object_id = a.id AND i.org_id = ?4)) ORDER BY a.id",
     S(D_INBOX_INSERT) = "INSERT OR IGNORE INTO inbox_items (org_id, kind, object_id, delivered_ms, "
                         "relayed_from_org, relayed_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     S(D_INBOX_ACK) = "UPDATE inbox_items SET ack = ?4, ack_ms = ?5, ack_by = ?6 "
@@ -108,6 +109,8 @@ static const char *const d_sql[D__END - SQ_EXT_DISSEM] = {
                     "FROM messages WHERE thread_id = ?1 AND id > ?2 ORDER BY id",
     S(D_MSG_GET) = "SELECT id, thread_id, sender_org, sender_user, tlp, labels, created_ms, body "
                    "FROM messages WHERE id = ?1",
+    S(D_ADV_PUBLIC) = "SELECT " ADV_COLS ", 0 FROM advisories a WHERE a.status = 'sent' "
+                      "AND a.tlp = 0 ORDER BY a.sent_ms DESC, a.id DESC LIMIT ?1",
 #undef S
 };
 
@@ -416,6 +419,22 @@ static void row_advisory(sqlite3_stmt *st, struct advisory_rec *r)
     if (!r->agreement) r->agreement = (char *)"";
 }
 
+/* Steps st to the end (or until cb says stop), one record per row. */
+static int advisory_rows(sqlite3_stmt *st, store_advisory_cb cb, void *ctx)
+{
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct advisory_rec rec;
+        row_advisory(st, &rec);
+        if (!cb(&rec, ctx)) {
+            r = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? RK_OK : RK_EIO;
+}
+
 void store_advisory_rec_free(struct advisory_rec *r)
 {
     if (!r) return;
@@ -461,17 +480,15 @@ int sq_advisory_list(struct store *base, const struct advisory_filter *f, int64_
     if (f && f->ident) sq_bind_text(st, 3, f->ident);
     sqlite3_bind_int64(st, 4, f ? f->held_by : 0);
     sqlite3_bind_int(st, 5, f && f->only_held ? 1 : 0);
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct advisory_rec rec;
-        row_advisory(st, &rec);
-        if (!cb(&rec, ctx)) {
-            r = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    return r == SQLITE_DONE ? RK_OK : RK_EIO;
+    return advisory_rows(st, cb, ctx);
+}
+
+int sq_advisory_public(struct store *base, int limit, store_advisory_cb cb, void *ctx)
+{
+    sqlite3_stmt *st = reader_q(base, D_ADV_PUBLIC);
+    if (!st) return RK_EIO;
+    sqlite3_bind_int(st, 1, limit);
+    return advisory_rows(st, cb, ctx);
 }
 
 static void row_inbox(sqlite3_stmt *st, struct inbox_rec *r)

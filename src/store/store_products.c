@@ -14,7 +14,7 @@
 #include "core/rk.h"
 #include "store/sq_internal.h"
 
-enum { P_INSERT = SQ_EXT_PRODUCTS, P_UPDATE, P_RELEASE, P_STATE, P_GET, P_LIST, P__END };
+enum { P_INSERT = SQ_EXT_PRODUCTS, P_UPDATE, P_RELEASE, P_STATE, P_GET, P_LIST, P_PUBLIC, P__END };
 _Static_assert(P__END <= SQ_EXT_MAX, "raise SQ_EXT_MAX");
 
 #define PROD_COLS                                                                                  \
@@ -36,6 +36,8 @@ static const char *const p_sql[P__END - SQ_EXT_PRODUCTS] = {
     S(P_GET) = "SELECT " PROD_COLS " WHERE id = ?1",
     S(P_LIST) = "SELECT " PROD_COLS " WHERE id > ?1 AND (?2 IS NULL OR tier = ?2) "
                 "AND (?3 IS NULL OR status = ?3) ORDER BY id",
+    S(P_PUBLIC) = "SELECT " PROD_COLS " WHERE status = 'released' AND tier = 'publication' "
+                  "AND tlp = 0 ORDER BY released_ms DESC, id DESC LIMIT ?1",
 #undef S
 };
 
@@ -191,6 +193,16 @@ int sq_product_get(struct store *base, int64_t id, struct product_rec *out)
     return rc;
 }
 
+static int list_rows(sqlite3_stmt *st, store_product_cb cb, void *ctx);
+
+int sq_product_public(struct store *base, int limit, store_product_cb cb, void *ctx)
+{
+    sqlite3_stmt *st = reader_q(base, P_PUBLIC);
+    if (!st) return RK_EIO;
+    sqlite3_bind_int(st, 1, limit);
+    return list_rows(st, cb, ctx);
+}
+
 int sq_product_list(struct store *base, const struct product_filter *f, int64_t after,
                     store_product_cb cb, void *ctx)
 {
@@ -199,6 +211,11 @@ int sq_product_list(struct store *base, const struct product_filter *f, int64_t 
     sqlite3_bind_int64(st, 1, after);
     if (f && f->tier != POL_TIER_NONE) sq_bind_text(st, 2, policy_tier_name(f->tier));
     if (f && f->status) sq_bind_text(st, 3, f->status);
+    return list_rows(st, cb, ctx);
+}
+
+static int list_rows(sqlite3_stmt *st, store_product_cb cb, void *ctx)
+{
     int r;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         struct product_rec rec;

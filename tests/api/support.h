@@ -41,6 +41,10 @@ void srv_stop(struct srv *s);
  * NULL; the combined stdout is copied into out (if not NULL). */
 int srv_cli(struct srv *s, const char *stdin_text, char *out, size_t outcap,
             const char *const *args);
+/* As srv_cli with standard error folded into out (through the shell: args without quotes). */
+int srv_cli_all(struct srv *s, char *out, size_t cap, const char *const *args);
+/* Writes text to path (aborts on failure). */
+void write_text_file(const char *path, const char *text);
 
 /* One HTTP request. auth: "Bearer x", or NULL; cookie: "rk_session=..." or NULL; csrf may be
  * NULL; ctype may be NULL (no Content-Type); body may be NULL. */

@@ -89,6 +89,28 @@ int srv_cli(struct srv *s, const char *stdin_text, char *out, size_t outcap,
     return run_wait(argv, stdin_text, out, outcap);
 }
 
+int srv_cli_all(struct srv *s, char *out, size_t cap, const char *const *args)
+{
+    char cmd[4096];
+    int n = snprintf(cmd, sizeof cmd, "'%s' --db '%s'", RK_RENKEI, s->db);
+    for (; *args && n > 0 && (size_t)n < sizeof cmd; args++)
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " '%s'", *args);
+    if (n < 0 || (size_t)n >= sizeof cmd - 8) die("srv_cli_all: command too long");
+    snprintf(cmd + n, sizeof cmd - (size_t)n, " 2>&1");
+    FILE *p = popen(cmd, "r");
+    if (!p) die("popen: %s", strerror(errno));
+    size_t got = fread(out, 1, cap - 1, p);
+    out[got] = 0;
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+void write_text_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) die("write %s: %s", path, strerror(errno));
+}
+
 static bool healthy(struct srv *s)
 {
     struct resp r;

@@ -31,38 +31,13 @@ static int teardown(void **state)
     return 0;
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* Runs renkei on the test store with standard error folded into out (srv_cli keeps only
- * standard output); returns the exit code. args: a NULL-terminated list, none with a quote. */
-static int cli_all(char *out, size_t cap, const char *const *args)
-{
-    char cmd[4096];
-    int n = snprintf(cmd, sizeof cmd, "'%s' --db '%s'", RK_RENKEI, S.db);
-    for (; *args; args++)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " '%s'", *args);
-    snprintf(cmd + n, sizeof cmd - (size_t)n, " 2>&1");
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t got = fread(out, 1, cap - 1, p);
-    out[got] = 0;
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
 static json_t *cli_json(int want_rc, const char *const *args)
 {
     static char out[65536];
     int rc = srv_cli(&S, NULL, out, sizeof out, args);
     if (rc != want_rc) {
         char all[8192];
-        cli_all(all, sizeof all, args);
+        srv_cli_all(&S, all, sizeof all, args);
         fail_msg("exit %d (want %d): %s", rc, want_rc, all);
     }
     json_t *j = json_loads(out, 0, NULL);
@@ -87,7 +62,7 @@ static void submit_and_follow_up(void **st)
 {
     char path[400], out[8192];
     snprintf(path, sizeof path, "%s/quick.json", S.dir);
-    write_file(path, DDOS_QUICK("TLP:AMBER"));
+    write_text_file(path, DDOS_QUICK("TLP:AMBER"));
     const char *submit[] = {"report", "submit", path, "--user", "toto-reporter", NULL};
     json_t *v = cli_json(0, submit);
     const char *ident = str(v, "identification_number");
@@ -110,12 +85,12 @@ static void submit_and_follow_up(void **st)
 
     /* The next report names the incident by its identification number. */
     snprintf(path, sizeof path, "%s/follow.json", S.dir);
-    write_file(path, "{\"form\":\"ddos\",\"kind\":\"detailed\",\"tlp\":\"TLP:AMBER\","
-                     "\"severity\":\"warning\",\"answers\":{"
-                     "\"header\":{\"report_kind\":\"follow_up\"},"
-                     "\"reporter\":{\"name\":\"東都電力株式会社\","
-                     "\"corporate_number\":\"7990001000001\"},"
-                     "\"next_steps\":{\"outlook\":\"done\"}}}");
+    write_text_file(path, "{\"form\":\"ddos\",\"kind\":\"detailed\",\"tlp\":\"TLP:AMBER\","
+                          "\"severity\":\"warning\",\"answers\":{"
+                          "\"header\":{\"report_kind\":\"follow_up\"},"
+                          "\"reporter\":{\"name\":\"東都電力株式会社\","
+                          "\"corporate_number\":\"7990001000001\"},"
+                          "\"next_steps\":{\"outlook\":\"done\"}}}");
     const char *next[] = {"report",        "submit",     path,    "--user",
                           "toto-reporter", "--incident", ident_s, NULL};
     v = cli_json(0, next);
@@ -128,22 +103,22 @@ static void submit_and_follow_up(void **st)
     /* The same file again is 第3報 to the platform but says follow_up: fine; as a first report
      * it is refused (report_kind must be 新規). */
     const char *as_new[] = {"report", "submit", path, "--user", "toto-reporter", NULL};
-    assert_int_equal(cli_all(out, sizeof out, as_new), 3);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, as_new), 3);
     assert_non_null(strstr(out, "/answers/header/report_kind"));
 
     /* Recipients do not add reports: a ministry analyst gets the 403 detail. */
     const char *meti[] = {"report",       "submit",     path,    "--user",
                           "meti-analyst", "--incident", ident_s, NULL};
-    assert_int_equal(cli_all(out, sizeof out, meti), 3);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, meti), 3);
     assert_non_null(strstr(out, "Only the reporting organisation"));
     /* Another operator may not even know it is there (TLP:AMBER is same-sector only). */
     const char *wangan[] = {"report",          "submit",     path,    "--user",
                             "wangan-reporter", "--incident", ident_s, NULL};
-    assert_int_equal(cli_all(out, sizeof out, wangan), 3);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, wangan), 3);
     assert_non_null(strstr(out, "no such incident"));
     /* A viewer has no writer role. */
     const char *viewer[] = {"report", "submit", path, "--user", "kaede-viewer", NULL};
-    assert_int_equal(cli_all(out, sizeof out, viewer), 3);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, viewer), 3);
     assert_non_null(strstr(out, "role does not allow"));
 }
 
@@ -152,24 +127,24 @@ static void invalid_report(void **st)
 {
     char path[400], out[8192];
     snprintf(path, sizeof path, "%s/bad.json", S.dir);
-    write_file(path, "{\"form\":\"ddos\",\"kind\":\"quick\",\"tlp\":\"TLP:GREEN\","
-                     "\"severity\":\"warning\",\"answers\":{"
-                     "\"reporter\":{\"corporate_number\":\"7010001008845\"}}}");
+    write_text_file(path, "{\"form\":\"ddos\",\"kind\":\"quick\",\"tlp\":\"TLP:GREEN\","
+                          "\"severity\":\"warning\",\"answers\":{"
+                          "\"reporter\":{\"corporate_number\":\"7010001008845\"}}}");
     const char *submit[] = {"report", "submit", path, "--user", "toto-reporter", NULL};
-    assert_int_equal(cli_all(out, sizeof out, submit), 3);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, submit), 3);
     char want[600];
     snprintf(want, sizeof want, "renkei: %s: /answers/reporter/corporate_number: ", path);
     assert_non_null(strstr(out, want));
     assert_null(strstr(out, "identification_number"));
     /* Not JSON at all. */
-    write_file(path, "{\"form\":");
-    assert_int_equal(cli_all(out, sizeof out, submit), 3);
+    write_text_file(path, "{\"form\":");
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, submit), 3);
     assert_non_null(strstr(out, "(json_syntax)"));
     /* Bad command lines and unknown users. */
     const char *no_user[] = {"report", "submit", path, NULL};
-    assert_int_equal(cli_all(out, sizeof out, no_user), 2);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, no_user), 2);
     const char *ghost[] = {"report", "submit", path, "--user", "nobody", NULL};
-    assert_int_equal(cli_all(out, sizeof out, ghost), 3);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, ghost), 3);
     assert_non_null(strstr(out, "no such user"));
 }
 
@@ -179,7 +154,7 @@ static void status_by_ident(void **st)
 {
     char path[400], out[8192];
     snprintf(path, sizeof path, "%s/red.json", S.dir);
-    write_file(path, DDOS_QUICK("TLP:RED"));
+    write_text_file(path, DDOS_QUICK("TLP:RED"));
     const char *submit[] = {"report", "submit", path, "--user", "toto-reporter", NULL};
     json_t *v = cli_json(0, submit);
     char ident[32], id[24];
@@ -211,17 +186,17 @@ static void status_by_ident(void **st)
     json_decref(v);
 
     const char *wangan[] = {"report", "status", ident, "--user", "wangan-reporter", NULL};
-    assert_int_equal(cli_all(out, sizeof out, wangan), 3);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, wangan), 3);
     assert_string_equal(out, "renkei: no such incident\n");
     /* … exactly as for an incident that does not exist. */
     const char *none[] = {"report", "status", "NC-1999-000001", "--user", "meti-analyst", NULL};
-    assert_int_equal(cli_all(out, sizeof out, none), 3);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, none), 3);
     assert_string_equal(out, "renkei: no such incident\n");
     const char *none_id[] = {"report", "status", "999999", "--user", "meti-analyst", NULL};
-    assert_int_equal(cli_all(out, sizeof out, none_id), 3);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, none_id), 3);
     assert_string_equal(out, "renkei: no such incident\n");
     const char *no_user[] = {"report", "status", ident, NULL};
-    assert_int_equal(cli_all(out, sizeof out, no_user), 2);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, no_user), 2);
 }
 
 /* The CLI's filings are in the audit chain, which stays intact. */
@@ -229,7 +204,7 @@ static void audited(void **st)
 {
     char out[8192];
     const char *verify[] = {"audit", "verify", NULL};
-    assert_int_equal(cli_all(out, sizeof out, verify), 0);
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, verify), 0);
     char tok[128];
     bearer(&S, "nc-admin", tok, sizeof tok);
     struct resp r;

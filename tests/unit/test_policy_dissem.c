@@ -76,7 +76,8 @@ static void friend_never_sees_secret(void **state)
     mem.council = POL_COUNCIL_MEMBER;
     const int64_t members[] = {FRIEND_ORG, MEMBER_ORG};
     struct pol_thread t = {.owner_org = NC_ORG, .group = true, .members = members, .nmembers = 2};
-    struct pol_message m = {.t = &t, .sender_org = NC_ORG, .tlp = POL_TLP_GREEN, .labels = 0};
+    struct pol_message m = {
+        .t = &t, .sender_org = NC_ORG, .tlp = POL_TLP_GREEN, .labels = 0, .addressed = true};
 
     assert_true(policy_thread_may_read(&fr, &t));
     assert_true(policy_message_may_read(&fr, &m));
@@ -93,6 +94,12 @@ static void friend_never_sees_secret(void **state)
     m.sender_org = NC_ORG;
     m.labels = POL_LABEL_COMMS_INFO;
     assert_false(policy_message_may_read(&mem, &m));
+    assert_true(policy_message_may_read(&nc, &m));
+    /* A member that joined after the post was not an addressee; the owner always is. */
+    m.labels = 0;
+    m.addressed = false;
+    assert_false(policy_message_may_read(&mem, &m));
+    assert_true(policy_message_may_send_to(&mem, &m));
     assert_true(policy_message_may_read(&nc, &m));
 
     /* Products: a friend is pushed publication products, never provision ones or secret fields. */
@@ -151,14 +158,20 @@ static void contractor_at_amber_strict(void **state)
     assert_false(policy_advisory_may_ack(&opc, &a)); /* acks are the organisation's own staff */
     a.tlp = POL_TLP_RED;
     assert_false(policy_advisory_may_read(&metic, &a)); /* named, but a contractor */
-    /* The sender's contractors read drafts and sent advisories at any level. */
-    a.sent = false;
+    /* The sender's contractors: no drafts, and sent ones only below AMBER+STRICT. */
+    assert_false(policy_advisory_may_read(&ncc, &a)); /* RED, sent */
+    a.tlp = POL_TLP_AMBER;
     assert_true(policy_advisory_may_read(&ncc, &a));
+    a.sent = false;
+    assert_false(policy_advisory_may_read(&ncc, &a));
+    struct pol_principal ncs = who(NC_ORG, POL_ORG_NATIONAL_CENTRE, 0, W);
+    assert_true(policy_advisory_may_read(&ncs, &a));
     assert_false(policy_advisory_may_send(&ncc, NC_ORG));
 
     const int64_t members[] = {OP_ORG};
     struct pol_thread t = {.owner_org = NC_ORG, .members = members, .nmembers = 1};
-    struct pol_message m = {.t = &t, .sender_org = NC_ORG, .tlp = POL_TLP_AMBER_STRICT};
+    struct pol_message m = {
+        .t = &t, .sender_org = NC_ORG, .tlp = POL_TLP_AMBER_STRICT, .addressed = true};
     assert_true(policy_thread_may_post(&(struct pol_principal){.user_id = 3,
                                                                .org_id = OP_ORG,
                                                                .org_type = POL_ORG_CORE_OPERATOR,
@@ -530,7 +543,8 @@ static bool oracle_audience(const struct pol_principal *o, const struct pol_advi
 static bool oracle_adv_read(const struct pol_principal *p, const struct pol_advisory *a)
 {
     if (!sane_principal(p) || !sane_adv(a)) return false;
-    if (of_org(p, a->sender_org)) return true;
+    if (of_org(p, a->sender_org))
+        return !p->contractor || (a->sent && !adv_audience[a->tlp].staff_only);
     if (!a->sent) return false;
     if (a->tlp == POL_TLP_CLEAR) return true;
     if (!auth(p) || !a->held) return false;
@@ -618,6 +632,8 @@ static bool oracle_t_post(const struct pol_principal *p, const struct pol_thread
 static bool oracle_m_read(const struct pol_principal *p, const struct pol_message *m)
 {
     if (m == NULL || !oracle_t_read(p, m->t)) return false;
+    /* Members who joined after the post are not its addressees. */
+    if (!m->addressed && p->org_id != m->sender_org && p->org_id != m->t->owner_org) return false;
     /* The addressees: the members and the owner, written out. */
     int64_t ids[MAX_IDS + 1];
     size_t n = 0;
@@ -638,7 +654,10 @@ static bool oracle_m_read(const struct pol_principal *p, const struct pol_messag
 static bool oracle_m_send_to(const struct pol_principal *org, const struct pol_message *m)
 {
     struct pol_principal q;
-    return org_staff(org, true, &q) && oracle_m_read(&q, m);
+    if (m == NULL) return false;
+    struct pol_message sent = *m;
+    sent.addressed = true; /* the post makes it an addressee */
+    return org_staff(org, true, &q) && oracle_m_read(&q, &sent);
 }
 
 /* ---- feeds: the anonymous principal, stated directly ---- */
@@ -1051,17 +1070,19 @@ static void thread_case(struct rng *g, struct tally *t)
     struct pol_thread th = {.owner_org = below(g, 6), .group = below(g, 2)};
     th.members = random_ids(g, ids, &th.nmembers);
     const struct pol_thread *pth = one_in(g, 100) ? NULL : &th;
-    struct pol_message m = {.t = pth, .sender_org = below(g, 6), .tlp = random_tlp(g)};
+    struct pol_message m = {
+        .t = pth, .sender_org = below(g, 6), .tlp = random_tlp(g), .addressed = below(g, 4) != 0};
     m.labels = below(g, 3) == 0 ? below(g, 8) : 0;
     if (one_in(g, 60)) m.labels |= 16;
     const struct pol_message *pm = one_in(g, 200) ? NULL : &m;
     describe(t, "thread", pp);
     snprintf(buf, sizeof(buf),
              "thread owner=%lld members(%s,%zu)=%lld,%lld,%lld,%lld%s message sender=%lld tlp=%d "
-             "labels=%#x%s",
+             "labels=%#x addressed=%d%s",
              (long long)th.owner_org, th.members ? "list" : "NULL", th.nmembers, (long long)ids[0],
              (long long)ids[1], (long long)ids[2], (long long)ids[3], pth ? "" : " (NULL)",
-             (long long)m.sender_org, (int)m.tlp, m.labels, pm ? "" : " (message NULL)");
+             (long long)m.sender_org, (int)m.tlp, m.labels, m.addressed,
+             pm ? "" : " (message NULL)");
 
     check(t, F_T_READ, policy_thread_may_read(pp, pth), oracle_t_read(pp, pth), buf);
     check(t, F_T_MANAGE, policy_thread_may_manage(pp, th.owner_org),
