@@ -61,7 +61,7 @@ CREATE TABLE inbox_items (
     UNIQUE (kind, object_id, org_id)                      -- also the sender's view
 );
 CREATE INDEX inbox_org ON inbox_items(org_id, id);        -- the inbox, newest first by id
-CREATE INDEX inbox_org_kind ON inbox_items(org_id, kind, id);  -- the inbox filtered by kind
+CREATE INDEX inbox_org_kind ON inbox_items(org_id, kind, id, object_id); -- by kind; covers held lists
 
 -- Council channels: a one-to-one thread (the centre and one organisation) or a working group.
 CREATE TABLE threads (

@@ -1446,13 +1446,14 @@ static const struct {
 
 /*
  * Legal forms: the grammar of organisation names, not data about organisations, hence a table
- * here rather than a file under data/ (a form missing from it only makes a core longer, i.e.
- * the guard stricter; it never lets a name through). The Japanese ones are removed where the
- * name begins or ends with them (names are not spaced: 株式会社東都かえで銀行), longest first,
- * compared after folding, so "（株）" is written "(株)" here. The English ones are whole words
- * (separated by spaces or commas) at the beginning or end of the name, compared projected, so
- * "Co.," is co and "Co.Ltd." coltd; "the" is also removed at the beginning. Removal repeats
- * until neither end changes: "Toto Electric Power Co., Inc." → totoelectricpower.
+ * here rather than a file under data/, where it would look like data to keep current. A form
+ * missing from it leaves such names' core longer (the name is then caught only with that form
+ * or as a whole); an entry can only shorten a core, never below NM_CORE_MIN. The Japanese ones are
+ * removed where the name begins or ends with them (names are not spaced: 株式会社東都かえで銀行),
+ * longest first, compared after folding, so "（株）" is written "(株)" here. The English ones are
+ * whole words (separated by spaces or commas) at the beginning or end of the name, compared
+ * projected, so "Co.," is co and "Co.Ltd." coltd; "the" is also removed at the beginning. Removal
+ * repeats until neither end changes: "Toto Electric Power Co., Inc." → totoelectricpower.
  */
 static const char *const NM_LEGAL_JA[] = {
     "株式会社",

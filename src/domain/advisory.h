@@ -188,12 +188,22 @@ int adv_from_report(const json_t *mapping, const json_t *report_form, const json
 
 /*
  * The reporter-name guard used at send time: every string value in answers (at any depth)
- * containing one of names[] → one error at that value's pointer under prefix, rule
- * "names_source" (the first matching name decides; the message does not repeat the name).
- * Matching: exact substring with ASCII letters compared case-insensitively, and also with
- * spaces (U+0020) and full-width spaces (U+3000) removed from both sides ("東都 電力" matches
- * 東都電力). Names with fewer than 2 characters other than spaces, and NULL names, are ignored.
- * errs NOT reset; may be NULL. RK_OK when nothing matches, RK_EINVAL otherwise.
+ * containing one of names[] (registered Japanese name, English name, corporate number) → one
+ * error at that value's pointer under prefix, rule "names_source" (the first matching name
+ * decides; the message gives the name's index only, never the name or a part of it).
+ * Matching is on a projection of value and name: full-width ASCII (U+FF01–U+FF5E) as ASCII,
+ * ASCII letters in any case, white space (U+3000 included), invisible format characters, ASCII
+ * punctuation, dashes (U+2010–U+2015, U+2212), Japanese punctuation and brackets (、。・「」…)
+ * left out; half-width katakana are NOT mapped to katakana. A name is matched by its core, the
+ * name without legal forms at either end (株式会社, 一般社団法人, ㈱, (株)…; English words Co.,
+ * Ltd., Inc., Corporation…, and a leading "The"), so "東都電力の件" and "Toto Electric Power
+ * の件" are caught for 東都電力株式会社 / "Toto Electric Power Co., Inc."; a core under 3
+ * characters is not used (then the whole name is matched). A name of 8 or more digits (a
+ * corporate number) is matched on the value's digits alone, whatever separates them
+ * ("7990-0010-00001", full-width digits). Names projecting to fewer than 2 characters, and
+ * NULL names, are ignored. The list of legal forms and separators is in advisory.c.
+ * Allocates nothing. errs NOT reset; may be NULL. RK_OK when nothing matches, RK_EINVAL
+ * otherwise.
  */
 int adv_names_check(const json_t *answers, const char *const *names, size_t nnames,
                     const char *prefix, struct jv_errors *errs);

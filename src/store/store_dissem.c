@@ -38,6 +38,8 @@ enum {
     D_MSG_LIST,
     D_MSG_GET,
     D_ADV_PUBLIC,
+    D_ADV_LIST_HELD,
+    D_INBOX_LIST_KIND,
     D__END
 };
 _Static_assert(D__END <= SQ_EXT_MAX, "raise SQ_EXT_MAX");
@@ -109,6 +111,17 @@ static const char *const d_sql[D__END - SQ_EXT_DISSEM] = {
                     "FROM messages WHERE thread_id = ?1 AND id > ?2 ORDER BY id",
     S(D_MSG_GET) = "SELECT id, thread_id, sender_org, sender_user, tlp, labels, created_ms, body "
                    "FROM messages WHERE id = ?1",
+    /* only_held: driven by the organisation's inbox rows and the public ones (indexes), not by
+     * a walk of every advisory. */
+    S(D_ADV_LIST_HELD) =
+        "SELECT " ADV_COLS ", EXISTS (SELECT 1 FROM inbox_items i WHERE i.kind = 'advisory' "
+        "AND i.object_id = a.id AND i.org_id = ?4) AS held FROM advisories a "
+        "WHERE a.id > ?1 AND a.id IN (SELECT i.object_id FROM inbox_items i WHERE i.org_id = ?4 "
+        "AND i.kind = 'advisory' UNION SELECT p.id FROM advisories p WHERE p.status = 'sent' "
+        "AND p.tlp = 0) AND (?2 IS NULL OR a.status = ?2) AND (?3 IS NULL OR a.ident = ?3) "
+        "AND ?5 = ?5 ORDER BY a.id",
+    S(D_INBOX_LIST_KIND) = "SELECT " INBOX_COLS " WHERE org_id = ?1 AND kind = ?3 AND id < ?2 "
+                           "AND (?4 = 0 OR ack IS NULL) ORDER BY id DESC",
     S(D_ADV_PUBLIC) = "SELECT " ADV_COLS ", 0 FROM advisories a WHERE a.status = 'sent' "
                       "AND a.tlp = 0 ORDER BY a.sent_ms DESC, a.id DESC LIMIT ?1",
 #undef S
@@ -473,7 +486,7 @@ int sq_advisory_get(struct store *base, int64_t id, struct advisory_rec *out)
 int sq_advisory_list(struct store *base, const struct advisory_filter *f, int64_t after,
                      store_advisory_cb cb, void *ctx)
 {
-    sqlite3_stmt *st = reader_q(base, D_ADV_LIST);
+    sqlite3_stmt *st = reader_q(base, f && f->only_held ? D_ADV_LIST_HELD : D_ADV_LIST);
     if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, after);
     if (f && f->status) sq_bind_text(st, 2, f->status);
@@ -539,7 +552,8 @@ static int inbox_iter(sqlite3_stmt *st, store_inbox_cb cb, void *ctx)
 int sq_inbox_list(struct store *base, int64_t org_id, const struct inbox_filter *f, int64_t before,
                   store_inbox_cb cb, void *ctx)
 {
-    sqlite3_stmt *st = reader_q(base, D_INBOX_LIST);
+    /* With a kind, the (org_id, kind, id) index: "?3 IS NULL OR kind = ?3" would hide it. */
+    sqlite3_stmt *st = reader_q(base, f && f->kind ? D_INBOX_LIST_KIND : D_INBOX_LIST);
     if (!st) return RK_EIO;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int64(st, 2, before > 0 ? before : INT64_MAX);

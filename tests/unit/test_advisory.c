@@ -929,54 +929,143 @@ static void test_from_report_labels(void **state)
 
 /* ---- the name guard --------------------------------------------------------------------- */
 
-static void test_names_check(void **state)
+/* A demo organisation's field ("name_ja", "name_en", "corporate_number"). */
+static const char *demo_org(const char *key, const char *field)
 {
-    const char *reporter = NULL;
     size_t i;
     const json_t *o;
     json_array_foreach(json_object_get(demo, "orgs"), i, o)
     {
-        if (strcmp(json_string_value(json_object_get(o, "key")), "toto") == 0)
-            reporter = json_string_value(json_object_get(o, "name_ja"));
+        if (strcmp(json_string_value(json_object_get(o, "key")), key) == 0)
+            return json_string_value(json_object_get(o, field));
     }
-    assert_string_equal(reporter, "東都電力株式会社");
-    const char *names[] = {reporter, NULL, "Toto Electric", "東"};
-    struct jv_errors errs = {0};
-    json_t *a = J(FIG8);
-    assert_int_equal(adv_names_check(a, names, 4, "/answers", &errs), RK_OK);
-    assert_int_equal(errs.n, 0);
-    json_decref(a);
+    return NULL;
+}
 
-    static const struct {
-        const char *overview;
-        bool found;
-    } cases[] = {
-        {"東都電力株式会社の配信APIに攻撃。", true},
-        {"東都 電力株式会社の配信APIに攻撃。", true},
-        {"東都　電力　株式会社への攻撃", true},
-        {"TOTO ELECTRIC was attacked", true},
-        {"totoelectric was attacked", true},
-        {"T o t o E l e c t r i c", true},
-        {"東都電力は無関係", false}, /* the whole name only */
-        {"東京の事業者", false},     /* "東" alone is ignored */
-        {"Toto Electri", false},
-    };
-    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+struct name_case {
+    const char *text;
+    bool found;
+};
+
+/* Runs adv_names_check on fig. 8 with the overview set to each case's text. */
+static void names_cases(const char *const *names, size_t nnames, const struct name_case *cases,
+                        size_t ncases)
+{
+    for (size_t k = 0; k < ncases; k++) {
         json_t *ans = fig8_with(NULL);
         json_object_set_new(json_object_get(ans, "overview"), "overview",
-                            json_string(cases[k].overview));
-        errs = (struct jv_errors){0};
-        int rc = adv_names_check(ans, names, 4, "/answers", &errs);
-        if ((rc == RK_EINVAL) != cases[k].found) fprintf(stderr, "case %s\n", cases[k].overview);
+                            json_string(cases[k].text));
+        struct jv_errors errs = {0};
+        int rc = adv_names_check(ans, names, nnames, "/answers", &errs);
+        if ((rc == RK_EINVAL) != cases[k].found)
+            fprintf(stderr, "case \"%s\": expected %s\n", cases[k].text,
+                    cases[k].found ? "found" : "passing");
         assert_int_equal(rc, cases[k].found ? RK_EINVAL : RK_OK);
+        assert_int_equal(errs.n, cases[k].found ? 1 : 0);
         if (cases[k].found) {
-            assert_int_equal(errs.n, 1);
             assert_string_equal(errs.e[0].pointer, "/answers/overview/overview");
             assert_string_equal(errs.e[0].rule, "names_source");
-            assert_null(strstr(errs.e[0].message, "東都")); /* the message does not repeat it */
+            /* the message repeats no name, nor a part of one */
+            for (size_t n = 0; n < nnames; n++)
+                if (names[n]) assert_null(strstr(errs.e[0].message, names[n]));
+            assert_null(strstr(errs.e[0].message, "東都"));
+            assert_null(strstr(errs.e[0].message, "7990"));
+            assert_null(strstr(errs.e[0].message, "Toto"));
         }
         json_decref(ans);
     }
+}
+
+static void test_names_check(void **state)
+{
+    const char *ja = demo_org("toto", "name_ja"), *en = demo_org("toto", "name_en"),
+               *cn = demo_org("toto", "corporate_number");
+    assert_string_equal(ja, "東都電力株式会社");
+    assert_string_equal(en, "Toto Electric Power Co., Inc.");
+    assert_string_equal(cn, "7990001000001");
+    const char *names[] = {ja, NULL, en, cn, "東"};
+    struct jv_errors errs = {0};
+    json_t *a = J(FIG8);
+    assert_int_equal(adv_names_check(a, names, 5, "/answers", &errs), RK_OK);
+    assert_int_equal(errs.n, 0);
+    json_decref(a);
+
+    static const struct name_case cases[] = {
+        /* the whole names */
+        {"東都電力株式会社の配信APIに攻撃。", true},
+        {"東都 電力株式会社の配信APIに攻撃。", true},
+        {"東都　電力　株式会社への攻撃", true},
+        {"TOTO ELECTRIC POWER CO., INC. was attacked", true},
+        {"法人番号 7990001000001", true},
+        /* the evasions of the review */
+        {"東都電力の件", true},
+        {"Toto Electric Power の件", true},
+        {"株式会社 東都電力", true},
+        {"7990-0010-00001", true},
+        {"７９９０００１０００００１", true},
+        {"ＴＯＴＯ　Ｅｌｅｃｔｒｉｃ　Ｐｏｗｅｒ", true},
+        /* inside longer text; case, spacing, punctuation, invisible characters */
+        {"昨日、東都電力の需要家向けWebサイトに大規模なDDoS攻撃があり、現在も継続している。", true},
+        {"Yesterday  tOtO   eLeCtRiC    pOwEr  reported a DDoS", true},
+        {"Toto-Electric-Power", true},
+        {"toto_electric.power", true},
+        {"東都・電力", true},
+        {"「東都」電力", true},
+        {"東都\u200b電力", true},
+        {"東都電力(株)", true},
+        {"東都電力（株）", true},
+        {"㈱東都電力", true},
+        /* the corporate number, however separated */
+        {"法人番号: 7990 0010 00001", true},
+        {"7990‐0010‐00001", true},              /* U+2010 */
+        {"７９９０－００１０－０００01", true}, /* full-width, mixed */
+        {"7990〜0010〜00001", true},
+        {"番号は7990と0010と00001", true}, /* digits of the value alone */
+        {"T7990001000001", true},
+        /* what does not name it */
+        {"電力分野の事業者へのDDoS攻撃", false},
+        {"東京の事業者", false}, /* "東" alone is ignored */
+        {"東都環状鉄道への攻撃", false},
+        {"電力株式会社", false},
+        {"Power outage", false},
+        {"Electric Power Co., Inc.", false},
+        {"Toto Electri", false},
+        {"法人番号 7990001000002", false},
+        {"法人番号 1234567890123", false},
+        {"192.0.2.10 2024-05-01 10:00 799000100000", false},
+    };
+    names_cases(names, 5, cases, RK_ARRAY_LEN(cases));
+
+    /* legal forms at either end, Japanese and English, "the" */
+    const char *others[] = {
+        demo_org("kaede", "name_ja"),     demo_org("kaede", "name_en"),
+        demo_org("kenseikai", "name_ja"), demo_org("kenseikai", "name_en"),
+        demo_org("teisac", "name_ja"),
+    };
+    static const struct name_case legal[] = {
+        {"東都かえで銀行のATM", true},        /* 株式会社東都かえで銀行 */
+        {"Toto Kaede Bank ATMs", true},       /* The Toto Kaede Bank, Ltd. */
+        {"東都健生会の病院", true},           /* 医療法人社団東都健生会 */
+        {"Toto Kenseikai Medical", true},     /* Toto Kenseikai Medical Corporation */
+        {"東都エネルギーＩＳＡＣ経由", true}, /* 一般社団法人東都エネルギーISAC */
+        {"かえで銀行", false},
+        {"Kaede Bank", false},
+        {"健生会", false},
+        {"一般社団法人", false},
+        {"Medical Corporation", false},
+    };
+    names_cases(others, RK_ARRAY_LEN(others), legal, RK_ARRAY_LEN(legal));
+
+    /* short names: a core under 3 characters is not matched alone, nor a short number on the
+     * digits of the value */
+    const char *shorts[] = {"東電株式会社", "AB Inc.", "（株）ＸＹ", "Co., Ltd.", "12345"};
+    static const struct name_case shortc[] = {
+        {"東電株式会社の件", true}, {"東電の件", false}, {"AB, Inc.", true},
+        {"ab testing", false},      {"(株)XY", true},    {"XY社", false},
+        {"株式会社ABC", false},     {"1-2-3-4-5", true}, {"port 1234 and 5", false},
+    };
+    names_cases(shorts, RK_ARRAY_LEN(shorts), shortc, RK_ARRAY_LEN(shortc));
+
     /* every value is looked at: rows, lists, keys escaped; one error per value */
     a = J("{'guidance': {'domains': [{'domain': 'toto-electric.example'}]},"
           " 'x/y': {'z': ['a', 'b 東都電力株式会社 東都電力株式会社']}}");
@@ -988,6 +1077,19 @@ static void test_names_check(void **state)
     assert_string_equal(errs.e[0].pointer, "/guidance/domains/0/domain");
     assert_string_equal(errs.e[1].pointer, "/x~1y/z/1");
     assert_int_equal(adv_names_check(a, NULL, 3, "", NULL), RK_OK);
+    json_decref(a);
+    /* a value that is not UTF-8-clean in a name, and a very long name, do not derail it */
+    const char *odd[] = {"東都\xff電力株式会社", ""};
+    a = J("{'o': '東都電力の件'}");
+    assert_int_equal(adv_names_check(a, odd, 2, "", NULL), RK_EINVAL);
+    char *longname = malloc(4096);
+    assert_non_null(longname);
+    memset(longname, 'x', 4095);
+    memcpy(longname + 4095 - 4, " Inc", 4);
+    longname[4095] = '\0';
+    const char *lng[] = {longname};
+    assert_int_equal(adv_names_check(a, lng, 1, "", NULL), RK_OK);
+    free(longname);
     json_decref(a);
 }
 
