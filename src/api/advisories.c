@@ -392,6 +392,21 @@ static bool check_named(struct app *app, const json_t *named, int64_t sender, st
     return true;
 }
 
+/* A follow-up naming its own source: the series' incident, if the series has one. */
+static bool series_source_ok(struct app *app, int64_t follows, const json_t *src,
+                             struct inc_err *err)
+{
+    struct advisory_rec prev;
+    int rc = app->store->ops->advisory_get(app->store, follows, &prev);
+    int64_t inc = prev.source_incident;
+    store_advisory_rec_free(&prev);
+    if (rc == RK_ENOTFOUND) return true; /* the store's 409 "/follows" */
+    if (rc != RK_OK) return fail_rc(err, rc);
+    if (!inc || json_integer_value(json_object_get(src, "incident_id")) == inc) return true;
+    return fail_field(err, "/source/incident_id", "series_source",
+                      "a follow-up stays with its series' incident");
+}
+
 bool advs_prepare_draft(struct app *app, const struct pol_principal *p, const json_t *doc,
                         const struct advisory_rec *cur, struct advs_draft *d, struct inc_err *err)
 {
@@ -431,11 +446,11 @@ bool advs_prepare_draft(struct app *app, const struct pol_principal *p, const js
          * so the send gate checks the reporter's names and the widening again. */
         struct advisory_rec prev;
         int rc = app->store->ops->advisory_get(app->store, d->in.follows_id, &prev);
+        /* Not its agreement: that was given for the earlier audience. A 第N報 wider than the
+         * report records the source's agreement again. */
         if (rc == RK_OK) {
             d->in.source_incident = prev.source_incident;
             d->in.source_report = prev.source_report;
-            if (!json_object_get(doc, "agreement") && prev.agreement[0])
-                agreement = cur_agreement = json_loads(prev.agreement, 0, NULL);
         }
         store_advisory_rec_free(&prev);
         if (rc != RK_OK && rc != RK_ENOTFOUND) {
@@ -444,6 +459,16 @@ bool advs_prepare_draft(struct app *app, const struct pol_principal *p, const js
         } /* a missing one is the store's 409 "/follows" */
     }
     json_copy_str(doc, "title", d->title, sizeof d->title);
+    if (src && !cur && d->in.follows_id && !series_source_ok(app, d->in.follows_id, src, err))
+        goto out;
+    /* An advisory built from a report stays bound to that incident: moving it to another
+     * would make the send gate check the wrong reporter's names. */
+    if (src && cur && cur->source_incident &&
+        json_integer_value(json_object_get(src, "incident_id")) != cur->source_incident) {
+        fail_field(err, "/source/incident_id", "immutable",
+                   "an advisory built from an incident's report stays bound to that incident");
+        goto out;
+    }
     if (src) {
         if (!load_source(app, p, src, &inc, &rep, err)) goto out;
         have_src = true;

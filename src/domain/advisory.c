@@ -598,7 +598,9 @@ static int cve_norm(const json_t *row, const char *s, size_t len, char **out, ch
     }
     char *buf = strndup(s, len);
     if (!buf) return RK_ENOMEM;
-    memcpy(buf, "CVE", 3);
+    buf[0] = 'C'; /* stored with an upper-case prefix (README rule 9) */
+    buf[1] = 'V';
+    buf[2] = 'E';
     *out = buf;
     return RK_OK;
 }
@@ -1687,7 +1689,8 @@ static void nm_core(const struct nm_name *nm, size_t *plo, size_t *phi)
 static bool nm_pattern(const char *name, struct nm_pat *p)
 {
     struct nm_name nm;
-    size_t len = strlen(name), lo, hi;
+    memset(&nm, 0, sizeof nm); /* nm_decode fills c/off[0..n]; the rest zeroed for the analyzer */
+    size_t len = strlen(name), lo = 0, hi = 0;
     bool digits;
     size_t n = nm_count(name, len, &digits);
     if (n < NM_NAME_MIN) return false;

@@ -218,9 +218,11 @@ static bool in_org(const struct pol_principal *p, int64_t org)
     return authenticated(p) && p->org_id != 0 && p->org_id == org;
 }
 
+/* The owner's own staff: they read and write their organisation's object in full. The owner's
+ * contractors are readers like any other (TLP, tier, labels), not owners. */
 static bool is_owner(const struct pol_principal *p, const struct pol_scope *s)
 {
-    return in_org(p, s->owner_org);
+    return in_org(p, s->owner_org) && !p->contractor;
 }
 
 static bool is_named(const struct pol_principal *p, const struct pol_scope *s)
@@ -334,6 +336,10 @@ static bool tier_cleared(const struct pol_principal *p, enum pol_tier t)
 static bool labels_cleared(const struct pol_principal *p, const struct pol_scope *s,
                            unsigned labels)
 {
+    /* Contractors are cleared by TLP (AMBER's consultants under NDA), never by label: secret
+     * binds the council's own staff (Art. 82), comms_info the centre's designated officials,
+     * source_identifying the confidentiality owed to the reporter. */
+    if (labels && p->contractor) return false;
     if ((labels & POL_LABEL_COMMS_INFO) && !comprehensive_audience(p)) return false;
     if ((labels & POL_LABEL_SECRET) && !provision_audience(p)) return false;
     if ((labels & POL_LABEL_SOURCE_IDENTIFYING) && !is_national_centre(p) && !is_named(p, s))

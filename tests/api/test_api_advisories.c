@@ -826,6 +826,49 @@ static void widening(void **st)
     resp_free(&r);
 }
 
+/* A series stays bound to its report's incident: the send gate checks that reporter's names,
+ * and a 第N報 does not borrow the agreement given for an earlier audience. */
+static void series_source(void **st)
+{
+    (void)st;
+    json_t *doc =
+        json_pack("{s:s, s:{s:i, s:i}, s:o}", "title", "系列の第1報", "source", "incident_id", 1,
+                  "report_number", 1, "answers", answers("TLP:GREEN", ELEC, ""));
+    json_object_set_new(doc, "agreement",
+                        J("{\"by\":\"報告者\",\"at\":\"2026-11-21T10:00:00+09:00\"}"));
+    struct resp r;
+    call("POST", "/api/v1/advisories", NC, doc, 201, &r);
+    int64_t first = num(r.json, "id");
+    resp_free(&r);
+    send_ok(first, false, 1);
+    /* Another incident's report as the follow-up's source: refused, nothing stored. */
+    doc = json_pack("{s:s, s:I, s:{s:i, s:i}, s:o}", "title", "第2報", "follows", (json_int_t)first,
+                    "source", "incident_id", 2, "report_number", 1, "answers",
+                    answers("TLP:GREEN", ELEC, ""));
+    call("POST", "/api/v1/advisories", NC, doc, 422, &r);
+    assert_only_error(&r, "/source/incident_id", "series_source");
+    resp_free(&r);
+    /* Inherited: the reporter of incident 1 may not be named in the 第2報 either. */
+    doc = json_pack(
+        "{s:s, s:I, s:o}", "title", "第2報", "follows", (json_int_t)first, "answers",
+        answers("TLP:GREEN", ELEC, "\"overview\":{\"overview\":\"東都電力の配信APIへの攻撃\"}"));
+    call("POST", "/api/v1/advisories", NC, doc, 201, &r);
+    int64_t second = num(r.json, "id");
+    assert_null(json_object_get(r.json, "agreement")); /* not inherited */
+    resp_free(&r);
+    send_adv(second, false, 422, &r);
+    assert_true(has_error(&r, "/answers/overview/overview", "names_source"));
+    assert_true(has_error(&r, "/agreement", "widening_needs_agreement"));
+    resp_free(&r);
+    /* Nor moved to another incident by an edit. */
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/advisories/%lld", (long long)second);
+    call("PATCH", path, NC, J("{\"version\":1,\"source\":{\"incident_id\":2,\"report_number\":1}}"),
+         422, &r);
+    assert_only_error(&r, "/source/incident_id", "immutable");
+    resp_free(&r);
+}
+
 /* ---- delivery ------------------------------------------------------------------------------ */
 
 static void delivery_and_relay(void **st)
@@ -1207,13 +1250,14 @@ static void public_feeds(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(create_draft),    cmocka_unit_test(validation_rules),
-        cmocka_unit_test(normalisation),   cmocka_unit_test(edit_draft),
-        cmocka_unit_test(send_gate),       cmocka_unit_test(names_check),
-        cmocka_unit_test(widening),        cmocka_unit_test(delivery_and_relay),
-        cmocka_unit_test(direct_audience), cmocka_unit_test(secret_and_acks),
-        cmocka_unit_test(follow_ups),      cmocka_unit_test(follow_up_twice),
-        cmocka_unit_test(printed_form),    cmocka_unit_test(public_feeds),
+        cmocka_unit_test(create_draft),       cmocka_unit_test(validation_rules),
+        cmocka_unit_test(normalisation),      cmocka_unit_test(edit_draft),
+        cmocka_unit_test(send_gate),          cmocka_unit_test(names_check),
+        cmocka_unit_test(widening),           cmocka_unit_test(series_source),
+        cmocka_unit_test(delivery_and_relay), cmocka_unit_test(direct_audience),
+        cmocka_unit_test(secret_and_acks),    cmocka_unit_test(follow_ups),
+        cmocka_unit_test(follow_up_twice),    cmocka_unit_test(printed_form),
+        cmocka_unit_test(public_feeds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -164,6 +164,7 @@ static struct user {
     {"desig-analyst", O_DESIG, false, "analyst", ""},
     {"fgov-analyst", O_FGOV, false, "analyst", ""},
     {"misc-viewer", O_MISC, false, "viewer", ""},
+    {"nc-contractor", O_NC, true, "analyst", ""},
     /* last: no Authorization header */
     {"(anonymous)", -1, false, NULL, ""},
 };
@@ -215,7 +216,7 @@ static bool tlp_ok(int u, const struct scope *s)
     if (s->tlp == TLP_CLEAR) return true;
     if (anon(u)) return false;
     int o = U[u].org, t = otype(u);
-    if (o == s->owner) return true;
+    if (o == s->owner && !U[u].contractor) return true; /* the owner's contractors: as others */
     if (s->named & OB(o)) {
         if (!((s->tlp == TLP_RED || s->tlp == TLP_AS) && U[u].contractor)) return true;
     }
@@ -246,12 +247,14 @@ static bool tier_audience(int u, int tier)
     return comp || o->type == T_MIN || o->type == T_FGOV || o->council == C_MEMBER;
 }
 
-/* Label table (besides the owner): comms_info the centre and designated agencies; secret the
- * provision audience; source_identifying the centre and named addressees. */
+/* Label table (besides the owner's own staff): comms_info the centre and designated agencies;
+ * secret the provision audience; source_identifying the centre and named addressees. */
 static bool label_ok(int u, const struct scope *s, int label)
 {
     if (label == L_NONE) return true;
     if (anon(u)) return false;
+    /* Contractors are cleared by TLP only, never by a label (the owner's included). */
+    if (U[u].contractor) return false;
     int o = U[u].org;
     if (o == s->owner) return true;
     switch (label) {
@@ -354,8 +357,8 @@ static int NMSG;
 
 static bool prod_readable(int u, const struct prod *p)
 {
-    if (!anon(u) && U[u].org == O_NC) return true; /* the owner */
-    if (!p->released) return false;                /* drafts: TLP:RED, nobody named */
+    if (!anon(u) && U[u].org == O_NC && !U[u].contractor) return true; /* the owner's staff */
+    if (!p->released) return false; /* drafts: TLP:RED, nobody named */
     struct scope s = {O_NC, p->sectors, p->tlp, p->tier, 0};
     /* A label on the whole body: a reader not cleared for it does not see the product at all
      * (docs/products.md). */
@@ -398,7 +401,12 @@ static bool adv_in_audience(int o, const struct adv *a)
 
 static bool adv_readable(int u, const struct adv *a)
 {
-    if (!anon(u) && U[u].org == O_NC) return true; /* the sender's users, drafts too */
+    if (!anon(u) && U[u].org == O_NC) {
+        /* The sender's own staff, drafts too; its contractors only sent ones below
+         * AMBER+STRICT. */
+        if (!U[u].contractor) return true;
+        return a->sent && a->tlp != TLP_RED && a->tlp != TLP_AS;
+    }
     if (!a->sent) return false;
     if (a->tlp == TLP_CLEAR) return true;
     if (anon(u)) return false;

@@ -215,8 +215,10 @@ static void test_tlp_table(void **state)
                             const int64_t list_named[] = {7, 50}, list_other[] = {7};
                             s.named = named ? list_named : list_other;
                             s.nnamed = named ? 2 : 1;
+                            /* The owner's own staff read it in full; the owner's
+                             * contractors only as any other reader would. */
                             bool want =
-                                owner || row->base[contractor][match][t] == '1' ||
+                                (owner && !contractor) || row->base[contractor][match][t] == '1' ||
                                 (named && (contractor ? row->named_contractor : row->named_staff));
                             expect_bool(policy_may_read(&p, &s), want,
                                         "%s org=%s sector_match=%d contractor=%d named=%d owner=%d",
@@ -955,19 +957,20 @@ static const struct o_audience audiences[A__COUNT] = {
                           false,
                           false},
     [A_TIER_PUBLICATION] = {{G(O_ANY_TYPE, O_EVERYONE, false)}, 1, false, false},
-    [A_SECRET] = {{G(POL_ORG_NATIONAL_CENTRE, O_LOGGED_IN, false),
-                   G(O_ANY_TYPE, O_DESIGNATED, false), G(POL_ORG_MINISTRY, O_LOGGED_IN, false),
-                   G(POL_ORG_FOREIGN_GOV, O_LOGGED_IN, false),
-                   G(O_ANY_TYPE, O_COUNCIL_MEMBER, false)},
+    /* Labels: own staff only (contractors are cleared by TLP, never by a label). */
+    [A_SECRET] = {{G(POL_ORG_NATIONAL_CENTRE, O_LOGGED_IN, true), G(O_ANY_TYPE, O_DESIGNATED, true),
+                   G(POL_ORG_MINISTRY, O_LOGGED_IN, true),
+                   G(POL_ORG_FOREIGN_GOV, O_LOGGED_IN, true),
+                   G(O_ANY_TYPE, O_COUNCIL_MEMBER, true)},
                   5,
                   false,
                   false},
-    [A_COMMS_INFO] = {{G(POL_ORG_NATIONAL_CENTRE, O_LOGGED_IN, false),
-                       G(O_ANY_TYPE, O_DESIGNATED, false)},
+    [A_COMMS_INFO] = {{G(POL_ORG_NATIONAL_CENTRE, O_LOGGED_IN, true),
+                       G(O_ANY_TYPE, O_DESIGNATED, true)},
                       2,
                       false,
                       false},
-    [A_SOURCE_IDENTIFYING] = {{G(POL_ORG_NATIONAL_CENTRE, O_LOGGED_IN, false)}, 1, true, false},
+    [A_SOURCE_IDENTIFYING] = {{G(POL_ORG_NATIONAL_CENTRE, O_LOGGED_IN, true)}, 1, true, true},
 };
 #undef G
 
@@ -1006,9 +1009,10 @@ static int64_t o_org(const struct pol_principal *p)
     return p->user_id == 0 ? 0 : p->org_id;
 }
 
+/* The owner's own staff; its contractors read like anyone else. */
 static bool o_owner(const struct pol_principal *p, const struct pol_scope *s)
 {
-    return o_org(p) != 0 && o_org(p) == s->owner_org;
+    return o_org(p) != 0 && o_org(p) == s->owner_org && !p->contractor;
 }
 
 static bool o_named(const struct pol_principal *p, const struct pol_scope *s)
@@ -1313,8 +1317,8 @@ static void regression_empty_named_list_is_nobody(void **state)
                 expect_bool(policy_may_read(&p, &s), false, "variant %d %s contractor=%d", variant,
                             org_short[t], contractor);
                 p.org_id = 1;
-                expect_bool(policy_may_read(&p, &s), true, "variant %d owner %s", variant,
-                            org_short[t]);
+                expect_bool(policy_may_read(&p, &s), !contractor,
+                            "variant %d owner %s contractor=%d", variant, org_short[t], contractor);
             }
         struct pol_principal anon = {0};
         expect_bool(policy_may_read(&anon, &s), false, "variant %d anonymous", variant);

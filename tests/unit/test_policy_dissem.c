@@ -470,6 +470,18 @@ static bool sane_scope(const struct pol_scope *s)
     return true;
 }
 
+/* The owner's own staff (its contractors read like anyone else). */
+static bool owner_staff(const struct pol_principal *p, int64_t org)
+{
+    return of_org(p, org) && !p->contractor;
+}
+
+/* Contractors are cleared by TLP only, never by a label. */
+static bool contractor_ok(const struct pol_principal *p, unsigned labels)
+{
+    return labels == 0 || !p->contractor;
+}
+
 static bool labels_ok(unsigned classes, unsigned labels)
 {
     for (int i = 0; i < 3; i++)
@@ -481,7 +493,7 @@ static bool labels_ok(unsigned classes, unsigned labels)
 static bool oracle_read(const struct pol_principal *p, const struct pol_scope *s)
 {
     if (!sane_principal(p) || !sane_scope(s)) return false;
-    if (of_org(p, s->owner_org)) return true;
+    if (owner_staff(p, s->owner_org)) return true;
     unsigned c = classes_of(p, s->sectors, s->named, s->nnamed);
     size_t n = s->ntlp ? s->ntlp : 1;
     for (size_t i = 0; i < n; i++) {
@@ -489,14 +501,15 @@ static bool oracle_read(const struct pol_principal *p, const struct pol_scope *s
         if (tlp_audience[t].staff_only && p->contractor) return false;
         if (!(c & tlp_audience[t].classes)) return false;
     }
-    return (c & tier_audience[s->tier]) && labels_ok(c, s->labels);
+    return (c & tier_audience[s->tier]) && labels_ok(c, s->labels) && contractor_ok(p, s->labels);
 }
 
 static bool oracle_field(const struct pol_principal *p, const struct pol_scope *s, unsigned labels)
 {
     if (!sane_principal(p) || !sane_scope(s) || (labels & ~KNOWN_LABELS)) return false;
-    return of_org(p, s->owner_org) ||
-           labels_ok(classes_of(p, s->sectors, s->named, s->nnamed), labels);
+    return owner_staff(p, s->owner_org) ||
+           (contractor_ok(p, labels) &&
+            labels_ok(classes_of(p, s->sectors, s->named, s->nnamed), labels));
 }
 
 /* An organisation read as its own staff. */
@@ -595,8 +608,9 @@ static bool oracle_adv_field(const struct pol_principal *p, const struct pol_adv
                              unsigned labels)
 {
     if (!sane_principal(p) || !sane_adv(a) || (labels & ~KNOWN_LABELS)) return false;
-    return of_org(p, a->sender_org) ||
-           labels_ok(classes_of(p, a->sectors, a->named, a->nnamed), labels);
+    return owner_staff(p, a->sender_org) ||
+           (contractor_ok(p, labels) &&
+            labels_ok(classes_of(p, a->sectors, a->named, a->nnamed), labels));
 }
 
 /* ---- inbox, threads, messages ---- */
