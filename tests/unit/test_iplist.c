@@ -1,7 +1,7 @@
 /*
  * test_iplist.c — source-address list attachments: plain text and CSV, canonical values,
  * merging of duplicates, every error rule with its exact pointer, the limits, and a
- * 100,000-line list parsed against a time budget.
+ * 100,000-line list (its parse time printed, not asserted).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,17 +17,8 @@
 #include "core/rk.h"
 #include "domain/iplist.h"
 
-/* "Well under a second" in an ordinary build; sanitizers slow everything down several times. */
-#if defined(__SANITIZE_ADDRESS__)
-#define PARSE_BUDGET_S 10.0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PARSE_BUDGET_S 10.0
-#endif
-#endif
-#ifndef PARSE_BUDGET_S
-#define PARSE_BUDGET_S 1.0
-#endif
+/* The 100,000-line cases print how long they took and never fail on it: tests do not time
+ * (make bench does). Quadratic behaviour would still show, as a run past CTest's timeout. */
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
@@ -456,9 +447,7 @@ static void lines_100k(void **state)
     assert_int_equal(json_array_size(inds), 90000);
     assert_json(json_object_get(json_array_get(inds, 1), "value"), "\"2001:db8::1\"");
     assert_json(json_object_get(json_array_get(inds, 0), "ports"), "[1024,1033]");
-    printf("100,000 lines (%zu bytes): parsed in %.3f s (budget %.1f s)\n", len, parse,
-           PARSE_BUDGET_S);
-    if (parse > PARSE_BUDGET_S) fail_msg("parse took %.3f s", parse);
+    printf("100,000 lines (%zu bytes): parsed in %.3f s\n", len, parse);
     json_decref(out);
 
     /* Plain text, 100,000 distinct IPv4 lines. */
@@ -471,7 +460,6 @@ static void lines_100k(void **state)
     parse = now_s() - t0;
     assert_int_equal(json_integer_value(json_object_get(out, "count")), 100000);
     printf("100,000 text lines (%zu bytes): parsed in %.3f s\n", len, parse);
-    if (parse > PARSE_BUDGET_S) fail_msg("parse took %.3f s", parse);
     json_decref(out);
     free(text);
 }
@@ -489,13 +477,12 @@ static void many_ports_one_address(void **state)
             len += (size_t)snprintf(text + len, cap - len, "192.0.2.1 %d\n", p);
     double t0 = now_s();
     json_t *out = ok_n(text, len);
-    double parse = now_s() - t0;
+    printf("131,072 lines of one address: parsed in %.3f s\n", now_s() - t0);
     json_t *ports = json_object_get(json_array_get(json_object_get(out, "indicators"), 0), "ports");
     assert_int_equal(json_array_size(ports), 65536);
     for (size_t i = 0; i < 65536; i++)
         assert_int_equal(json_integer_value(json_array_get(ports, i)), i);
     assert_int_equal(json_integer_value(json_object_get(out, "duplicates")), 131071);
-    if (parse > PARSE_BUDGET_S) fail_msg("parse took %.3f s", parse);
     json_decref(out);
     free(text);
 }
