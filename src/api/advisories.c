@@ -357,6 +357,37 @@ struct org_names {
     char name_ja[STORE_NAME_MAX], name_en[STORE_NAME_MAX], corp[14];
 };
 
+/* The annex files (別紙) the answers list: each a file the sender uploaded and has not used
+ * elsewhere (staged), or already an annex of this advisory. */
+static bool check_attachments(struct app *app, const json_t *body, int64_t sender, int64_t self,
+                              struct advs_draft *d, struct inc_err *err)
+{
+    const json_t *list = json_object_get(json_object_get(body, "content"), "attachments");
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+    {
+        char ptr[64];
+        snprintf(ptr, sizeof ptr, "/answers/content/attachments/%zu", i % 1000000);
+        if (i >= ADVS_MAX_ATTACHMENTS)
+            return fail_field(err, "/answers/content/attachments", "max_items",
+                              "at most 50 annex files on one advisory");
+        const char *t = json_string_value(v);
+        int64_t id = t ? strtoll(t, NULL, 10) : 0;
+        struct attachment_rec a;
+        int rc = id > 0 ? app->store->ops->attachment_get(app->store, id, &a) : RK_ENOTFOUND;
+        if (rc != RK_OK && rc != RK_ENOTFOUND) return fail_rc(err, rc);
+        if (rc == RK_ENOTFOUND || a.org_id != sender || a.incident_id != 0 ||
+            (a.advisory_id != 0 && a.advisory_id != self))
+            return fail_field(err, ptr, "unknown_attachment",
+                              "not a file the centre uploaded for this advisory (POST "
+                              "/api/v1/attachments, then list its id here)");
+        d->atts[d->in.nattachments++] = id;
+    }
+    d->in.attachments = d->atts;
+    return true;
+}
+
 static bool draft_set_json(struct advs_draft *d, json_t *body, json_t *labels, json_t *named,
                            const json_t *agreement)
 {
@@ -495,14 +526,7 @@ bool advs_prepare_draft(struct app *app, const struct pol_principal *p, const js
         goto out;
     }
     if (!check_answers(app, derived ? derived : answers, &body, err)) goto out;
-    /* Annex files (別紙) are not carried by advisories yet: a "yes" with nothing behind it, or
-     * with ids no recipient could download, would tell recipients there is more than there is. */
-    if (json_is_true(json_object_get(json_object_get(body, "content"), "has_attachments"))) {
-        fail_field(err, "/answers/content/has_attachments", "not_supported",
-                   "annex files cannot be attached to advisories yet: put the content in ④ "
-                   "(other) and answer false");
-        goto out;
-    }
+    if (!check_attachments(app, body, sender, cur ? cur->id : 0, d, err)) goto out;
     if (json_object_size(labels) > 500) {
         fail_field(err, "/labels", "max_items", "at most 500 labelled places in one advisory");
         goto out;
@@ -585,6 +609,23 @@ static bool names_check(struct app *app, const struct advisory_rec *a, const jso
         if (o[i].corporate_number[0]) names[n++] = o[i].corporate_number;
     }
     adv_names_check(body, names, n, "/answers", &err->errs);
+    /* The annex files' names reach every recipient too. */
+    json_t *files = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(json_object_get(body, "content"), "attachments"), i, v)
+    {
+        struct attachment_rec f;
+        const char *sid = json_string_value(v);
+        if (sid && app->store->ops->attachment_get(app->store, strtoll(sid, NULL, 10), &f) == RK_OK)
+            json_array_append_new(files, json_string(f.name));
+        else
+            json_array_append_new(files, json_string(""));
+    }
+    json_t *wrap = json_pack("{s:{s:o}}", "content", "attachments", files);
+    if (!wrap) return fail_rc(err, RK_ENOMEM);
+    adv_names_check(wrap, names, n, "/answers", &err->errs);
+    json_decref(wrap);
     json_t *t = json_pack("{s:s}", "title", a->title);
     if (!t) return fail_rc(err, RK_ENOMEM);
     adv_names_check(t, names, n, "", &err->errs);
@@ -835,6 +876,40 @@ static void put_assigned(json_t *answers, const struct advisory_rec *a)
     if (a->sent_ms) json_object_set_new(hdr, "advisory_datetime", time_or_null(a->sent_ms));
 }
 
+struct annex_ctx {
+    const json_t *ids; /* the visible answers' content/attachments */
+    json_t *out;
+};
+
+static bool annex_cb(const struct attachment_rec *f, void *ctx)
+{
+    struct annex_ctx *c = ctx;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)f->id);
+    size_t i;
+    json_t *v;
+    json_array_foreach(c->ids, i, v)
+    {
+        if (json_is_string(v) && strcmp(json_string_value(v), id) == 0) {
+            json_array_append_new(c->out, inc_view_attachment(f));
+            break;
+        }
+    }
+    return true;
+}
+
+/* The annex files the reader's view lists (a labelled id the reader may not see is not in its
+ * answers, so not here either), with name, size and SHA-256. */
+static json_t *annex_view(struct app *app, const struct advisory_rec *a, const json_t *answers)
+{
+    struct annex_ctx c = {.ids =
+                              json_object_get(json_object_get(answers, "content"), "attachments"),
+                          .out = json_array()};
+    if (c.out && json_array_size(c.ids))
+        app->store->ops->advisory_attachments(app->store, a->id, annex_cb, &c);
+    return c.out;
+}
+
 json_t *advs_view(struct app *app, const struct pol_principal *p, const struct advisory_rec *a,
                   int *rc)
 {
@@ -854,6 +929,7 @@ json_t *advs_view(struct app *app, const struct pol_principal *p, const struct a
     if (*rc == RK_OK && !(v = advs_summary(app, a))) *rc = RK_ENOMEM;
     if (v) {
         put_assigned(visible, a);
+        json_object_set_new(v, "attachments", annex_view(app, a, visible));
         json_object_set_new(v, "answers", visible);
         visible = NULL;
         if (policy_advisory_may_send(p, a->sender_org)) {
@@ -888,6 +964,34 @@ json_t *advs_view(struct app *app, const struct pol_principal *p, const struct a
     return v;
 }
 
+void advs_reply_attachment(struct req *r, const struct pol_principal *who)
+{
+    struct advisory_rec a;
+    int rc = r->app->store->ops->advisory_get(r->app->store, r->params[0], &a);
+    json_t *v = rc == RK_OK ? advs_view(r->app, who, &a, &rc) : NULL;
+    store_advisory_rec_free(&a);
+    bool listed = false;
+    size_t i;
+    json_t *f;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)r->params[1]);
+    json_array_foreach(json_object_get(v, "attachments"), i, f)
+    {
+        listed = listed || strcmp(json_string_value(json_object_get(f, "id")), id) == 0;
+    }
+    json_decref(v);
+    if (v && !listed) rc = RK_ENOTFOUND;
+    if (rc == RK_OK)
+        rc = r->app->store->ops->attachment_content(r->app->store, r->params[1], att_reply_content,
+                                                    r);
+    if (rc != RK_OK) {
+        http_problem_rc(r, rc, NULL);
+        return;
+    }
+    /* Every download is on record, as for reports' files (anonymous ones included). */
+    http_audit_async(r, "attachment.download", "attachment", r->params[1]);
+}
+
 int advs_render(struct app *app, const json_t *v, char **html, size_t *len)
 {
     json_t *form = forms_resolved(app->forms, app->rd, forms_advisory(app->forms));
@@ -902,6 +1006,7 @@ int advs_render(struct app *app, const json_t *v, char **html, size_t *len)
         .severity = json_string_value(json_object_get(v, "severity")),
         .filed_at = json_string_value(json_object_get(v, "sent_at")),
         .source_label = have_nc ? nc.name_ja : "国家サイバー統括室",
+        .attachments = json_object_get(v, "attachments"),
     };
     int rc = rp_render(form, json_object_get(v, "answers"), NULL, &meta, html, len);
     json_decref(form);

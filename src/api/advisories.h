@@ -12,7 +12,8 @@
 #include "api/api.h"
 #include "api/incidents.h"
 
-#define ADVS_MAX_NAMED 64 /* addressed organisations of one advisory */
+#define ADVS_MAX_NAMED 64       /* addressed organisations of one advisory */
+#define ADVS_MAX_ATTACHMENTS 50 /* annex files (別紙) of one advisory */
 
 /* A draft being created or edited, or an advisory being sent: kept across the two halves of a
  * request (r->hstate). Strings are owned. */
@@ -23,6 +24,7 @@ struct advs_draft {
     char *body, *labels, *named, *agreement;
     int64_t *deliver; /* send: the organisations that get an inbox row */
     size_t ndeliver;
+    int64_t atts[ADVS_MAX_ATTACHMENTS]; /* the annex files the draft lists */
 };
 void advs_draft_free(void *p);
 
@@ -70,6 +72,9 @@ json_t *advs_view(struct app *app, const struct pol_principal *p, const struct a
                   int *rc);
 /* The metadata every reader sees (inbox and list rows). */
 json_t *advs_summary(struct app *app, const struct advisory_rec *a);
+/* Answers annex file params[1] of advisory params[0] as who may see it: listed in the fields of
+ * the advisory who may read (404 otherwise); every download is audited. */
+void advs_reply_attachment(struct req *r, const struct pol_principal *who);
 /* The printed form (情報提供様式) of the view v: malloc'd HTML into *html, *len. */
 int advs_render(struct app *app, const json_t *v, char **html, size_t *len);
 

@@ -87,6 +87,7 @@ void h_advisories_relay(struct req *r);
 void h_advisories_ack(struct req *r);
 void h_advisories_acks(struct req *r);
 void h_advisories_form(struct req *r);
+void h_advisories_attachment(struct req *r);
 extern const struct jv_field api_advisory_send_schema;
 extern const struct jv_field api_advisory_ack_schema;
 /* the inbox (h_inbox.c) */
@@ -109,6 +110,7 @@ void threads_msg_pol(const struct pol_thread *pt, const struct message_rec *m, b
 void h_feed_json(struct req *r);
 void h_feed_atom(struct req *r);
 void h_feed_advisory_page(struct req *r);
+void h_feed_advisory_attachment(struct req *r);
 void h_feed_product_page(struct req *r);
 void h_incident_attachments_list(struct req *r);
 void h_incident_attachments_upload(struct req *r);

@@ -342,6 +342,11 @@ void h_advisories_form(struct req *r)
     advs_reply_form(r, &r->who);
 }
 
+void h_advisories_attachment(struct req *r)
+{
+    advs_reply_attachment(r, &r->who);
+}
+
 struct list_ctx {
     struct page *pg;
     int64_t named[ADVS_MAX_NAMED];

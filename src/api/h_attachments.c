@@ -302,7 +302,7 @@ void h_incident_attachments_list(struct req *r)
     http_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-static bool content_cb(const struct attachment_rec *a, const void *data, size_t len, void *ctx)
+bool att_reply_content(const struct attachment_rec *a, const void *data, size_t len, void *ctx)
 {
     struct req *r = ctx;
     http_reply_text(r, 200, a->media_type, data, len);
@@ -322,7 +322,8 @@ void h_incident_attachments_get(struct req *r)
     json_decref(c.seen);
     if (rc == RK_OK && !c.found) rc = RK_ENOTFOUND;
     if (rc == RK_OK)
-        rc = r->app->store->ops->attachment_content(r->app->store, r->params[1], content_cb, r);
+        rc = r->app->store->ops->attachment_content(r->app->store, r->params[1], att_reply_content,
+                                                    r);
     if (rc != RK_OK) {
         http_problem_rc(r, rc, NULL);
         return;

@@ -305,6 +305,11 @@ void h_feed_advisory_page(struct req *r)
     advs_reply_form(r, &anon);
 }
 
+void h_feed_advisory_attachment(struct req *r)
+{
+    advs_reply_attachment(r, &anon);
+}
+
 void h_feed_product_page(struct req *r)
 {
     struct product_rec p;

@@ -90,5 +90,8 @@ bool inc_attachment_visible(const struct pol_principal *p, const struct pol_repo
                             const char *grp);
 
 json_t *inc_view_attachment(const struct attachment_rec *a);
+/* store_blob_cb answering the file as a download (ctx: the struct req): its media type,
+ * Content-Disposition and X-Content-SHA256. */
+bool att_reply_content(const struct attachment_rec *a, const void *data, size_t len, void *ctx);
 
 #endif

@@ -273,6 +273,8 @@ const struct route http_routes[] = {
      &api_advisory_ack_schema, NULL},
     {"GET", "/api/v1/advisories/{id}/acks", h_advisories_acks, 0, ANY, NULL, q_acks},
     {"GET", "/api/v1/advisories/{id}/form", h_advisories_form, 0, ANY, NULL, NULL},
+    {"GET", "/api/v1/advisories/{id}/attachments/{attachment_id}", h_advisories_attachment, 0, ANY,
+     NULL, NULL},
     {"GET", "/api/v1/inbox", h_inbox_list, 0, ANY, NULL, q_inbox},
     /* Council channels (seed 000). */
     {"GET", "/api/v1/threads", h_threads_list, 0, ANY, NULL, q_list},
@@ -295,6 +297,8 @@ const struct route http_routes[] = {
     {"GET", "/feeds/public.json", h_feed_json, ROUTE_PUBLIC, ANY, NULL, NULL},
     {"GET", "/feeds/public.atom", h_feed_atom, ROUTE_PUBLIC, ANY, NULL, NULL},
     {"GET", "/feeds/advisories/{id}", h_feed_advisory_page, ROUTE_PUBLIC, ANY, NULL, NULL},
+    {"GET", "/feeds/advisories/{id}/attachments/{attachment_id}", h_feed_advisory_attachment,
+     ROUTE_PUBLIC, ANY, NULL, NULL},
     {"GET", "/feeds/products/{id}", h_feed_product_page, ROUTE_PUBLIC, ANY, NULL, NULL},
 };
 const size_t http_nroutes = RK_ARRAY_LEN(http_routes);

@@ -101,6 +101,8 @@ int sq_attachment_get(struct store *base, int64_t id, struct attachment_rec *out
 int sq_report_recipients(struct store *base, uint64_t sectors, int64_t *ids,
                          enum pol_org_type *types, size_t cap, size_t *n);
 int sq_attachment_content(struct store *base, int64_t id, store_blob_cb cb, void *ctx);
+int sq_advisory_attachments(struct store *base, int64_t advisory_id, store_attachment_cb cb,
+                            void *ctx);
 /* store_products.c */
 int sq_job_product(struct sq_store *s, struct store_write *w);
 int sq_product_get(struct store *base, int64_t id, struct product_rec *out);

@@ -190,7 +190,7 @@ struct store_write {
     int64_t out_count;  /* rows a delivery inserted */
     char out_ident[32]; /* ADVISORY_CREATE: the series' identification number */
     int64_t out_number; /* ADVISORY_CREATE: 第N報 */
-    char conflict_field[48]; /* JSON Pointer of the field that conflicts, e.g. "/username" */
+    char conflict_field[64]; /* JSON Pointer of the field that conflicts, e.g. "/username" */
     bool locked;             /* LOGIN_FAILED: the account is now locked */
     /* completion: called on the writer thread after the batch committed (or failed) */
     void (*done)(struct store_write *w);
@@ -413,6 +413,7 @@ struct route_rec {
 
 struct attachment_rec {
     int64_t id, incident_id, org_id, user_id, size, created_ms;
+    int64_t advisory_id; /* the advisory it is an annex of (attachment_get/content), 0: none */
     char name[STORE_NAME_MAX], media_type[128], role[24], sha256[65], grp[32];
     const char *indicators; /* valid during the callback / until the next call; may be NULL */
 };
@@ -494,6 +495,11 @@ struct advisory_input {
     const char *agreement; /* JSON object text or "" */
     int64_t user_id;
     bool direct;
+    /* CREATE/UPDATE: the annex files the draft lists (its whole list: files dropped from it
+     * are released). Each must be staged by sender_org or bound to this advisory already, else
+     * RK_ECONFLICT "/answers/content/attachments/<i>". */
+    const int64_t *attachments;
+    size_t nattachments;
 };
 
 /* An advisory. Heap strings after advisory_get (store_advisory_rec_free); valid only during the
@@ -670,6 +676,9 @@ struct store_ops {
     /* Every row of one object (the sender's view), ascending id after `after`. */
     int (*inbox_of_object)(struct store *s, const char *kind, int64_t object_id, int64_t after,
                            store_inbox_cb cb, void *ctx);
+    /* The annex files bound to an advisory, ascending id. */
+    int (*advisory_attachments)(struct store *s, int64_t advisory_id, store_attachment_cb cb,
+                                void *ctx);
     int (*thread_get)(struct store *s, int64_t id, struct thread_rec *out);
     /* Threads (group: 0 one-to-one, 1 groups, -1 both) owned by org or having it as a member
      * (org 0: all), ascending id. Members are not filled. */

@@ -40,6 +40,8 @@ enum {
     D_ADV_PUBLIC,
     D_ADV_LIST_HELD,
     D_INBOX_LIST_KIND,
+    D_ATT_RELEASE,
+    D_ATT_BIND,
     D__END
 };
 _Static_assert(D__END <= SQ_EXT_MAX, "raise SQ_EXT_MAX");
@@ -122,6 +124,10 @@ static const char *const d_sql[D__END - SQ_EXT_DISSEM] = {
         "AND ?5 = ?5 ORDER BY a.id",
     S(D_INBOX_LIST_KIND) = "SELECT " INBOX_COLS " WHERE org_id = ?1 AND kind = ?3 AND id < ?2 "
                            "AND (?4 = 0 OR ack IS NULL) ORDER BY id DESC",
+    /* Files the draft no longer lists go back to staged; then each listed one is bound. */
+    S(D_ATT_RELEASE) = "UPDATE attachments SET advisory_id = NULL WHERE advisory_id = ?1",
+    S(D_ATT_BIND) = "UPDATE attachments SET advisory_id = ?1 WHERE id = ?2 AND org_id = ?3 "
+                    "AND incident_id IS NULL AND advisory_id IS NULL",
     S(D_ADV_PUBLIC) = "SELECT " ADV_COLS ", 0 FROM advisories a WHERE a.status = 'sent' "
                       "AND a.tlp = 0 ORDER BY a.sent_ms DESC, a.id DESC LIMIT ?1",
 #undef S
@@ -277,6 +283,29 @@ static int adv_send(struct sq_store *s, struct store_write *w, int64_t now)
     return sq_deliver(s, &w->deliver, w->target_id, now, &w->out_count);
 }
 
+/* Binds the draft's annex files (its whole list) to advisory id. */
+static int bind_attachments(struct sq_store *s, struct store_write *w, int64_t id)
+{
+    const struct advisory_input *in = w->advisory;
+    sqlite3_stmt *st = q(&s->w, D_ATT_RELEASE);
+    if (!st) return RK_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sq_step_done(st);
+    for (size_t i = 0; rc == RK_OK && i < in->nattachments; i++) {
+        if (!(st = q(&s->w, D_ATT_BIND))) return RK_EIO;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, in->attachments[i]);
+        sqlite3_bind_int64(st, 3, in->sender_org);
+        if ((rc = sq_step_done(st)) == RK_OK && sqlite3_changes(s->w.db) == 0) {
+            char ptr[sizeof w->conflict_field];
+            snprintf(ptr, sizeof ptr, "/answers/content/attachments/%zu", i % 1000000);
+            sq_conflict(w, ptr);
+            rc = RK_ECONFLICT;
+        }
+    }
+    return rc;
+}
+
 int sq_job_advisory(struct sq_store *s, struct store_write *w)
 {
     const struct advisory_input *in = w->advisory;
@@ -284,11 +313,12 @@ int sq_job_advisory(struct sq_store *s, struct store_write *w)
     int64_t now = store_now_ms();
     switch (w->op) {
     case STORE_W_ADVISORY_CREATE:
+    case STORE_W_ADVISORY_UPDATE: {
         if (!in->title || !in->body || !in->labels || !in->named) return RK_EINVAL;
-        return adv_create(s, w, now);
-    case STORE_W_ADVISORY_UPDATE:
-        if (!in->title || !in->body || !in->labels || !in->named) return RK_EINVAL;
-        return adv_update(s, w, now);
+        if (in->nattachments && !in->attachments) return RK_EINVAL;
+        int rc = w->op == STORE_W_ADVISORY_CREATE ? adv_create(s, w, now) : adv_update(s, w, now);
+        return rc == RK_OK ? bind_attachments(s, w, w->out_id) : rc;
+    }
     case STORE_W_ADVISORY_SEND:
         return adv_send(s, w, now);
     default:

@@ -41,6 +41,7 @@ enum {
     R_RECIPIENTS,
     R_ATT_STAGED,
     R_ATT_PER_INCIDENT,
+    R_ATT_BY_ADVISORY,
     R__END
 };
 _Static_assert(R__END <= SQ_EXT_MAX, "raise SQ_EXT_MAX");
@@ -87,7 +88,7 @@ static const char *const r_sql[R__END - SQ_EXT_REPORTS] = {
     S(R_ASSET_LINK) = "INSERT OR IGNORE INTO incident_assets (incident_id, asset_id) "
                       "VALUES (?1, ?2)",
     S(R_ATT_BIND) = "UPDATE attachments SET incident_id = ?2 WHERE id = ?1 AND (incident_id = ?2 "
-                    "OR (incident_id IS NULL AND org_id = ?3))",
+                    "OR (incident_id IS NULL AND advisory_id IS NULL AND org_id = ?3))",
     S(R_ATT_LIST_ON) = "INSERT OR IGNORE INTO report_attachments (report_id, attachment_id, grp) "
                        "VALUES (?1, ?2, ?3)",
     S(R_ATT_INSERT) = "INSERT INTO attachments (incident_id, org_id, user_id, name, media_type, "
@@ -117,12 +118,17 @@ static const char *const r_sql[R__END - SQ_EXT_REPORTS] = {
                          "ORDER BY a.id",
     S(R_ATT_BY_INCIDENT) = "SELECT " ATT_COLS ", '', a.indicators FROM attachments a "
                            "WHERE a.incident_id = ?1 ORDER BY a.id",
-    S(R_ATT_GET) = "SELECT " ATT_COLS ", '', NULL FROM attachments a WHERE a.id = ?1",
-    S(R_ATT_CONTENT) = "SELECT " ATT_COLS ", '', NULL, a.content FROM attachments a "
-                       "WHERE a.id = ?1",
+    /* Column 13 (after the content's 12) is the advisory the file is bound to. */
+    S(R_ATT_GET) = "SELECT " ATT_COLS ", '', NULL, NULL, coalesce(a.advisory_id, 0) "
+                   "FROM attachments a WHERE a.id = ?1",
+    S(R_ATT_CONTENT) = "SELECT " ATT_COLS ", '', NULL, a.content, coalesce(a.advisory_id, 0) "
+                       "FROM attachments a WHERE a.id = ?1",
+    S(R_ATT_BY_ADVISORY) = "SELECT " ATT_COLS ", '', NULL, NULL, a.advisory_id FROM attachments a "
+                           "WHERE a.advisory_id = ?1 ORDER BY a.id",
     S(R_RECIPIENTS) = "SELECT id, type FROM orgs WHERE type = 'national_centre' "
                       "OR (type = 'ministry' AND (sectors & ?1) != 0) ORDER BY id",
-    S(R_ATT_STAGED) = "SELECT count(*) FROM attachments WHERE incident_id IS NULL AND org_id = ?1",
+    S(R_ATT_STAGED) = "SELECT count(*) FROM attachments WHERE incident_id IS NULL "
+                      "AND advisory_id IS NULL AND org_id = ?1",
     S(R_ATT_PER_INCIDENT) = "SELECT count(*) FROM attachments WHERE incident_id = ?1",
 #undef S
 };
@@ -444,6 +450,7 @@ static void row_attachment(sqlite3_stmt *st, struct attachment_rec *r)
     sq_col_text(st, 9, r->sha256, sizeof r->sha256);
     sq_col_text(st, 10, r->grp, sizeof r->grp);
     r->indicators = (const char *)sqlite3_column_text(st, 11);
+    if (sqlite3_column_count(st) > 13) r->advisory_id = sqlite3_column_int64(st, 13);
 }
 
 static sqlite3_stmt *reader_q(struct store *base, int slot)
@@ -621,6 +628,25 @@ int sq_attachment_content(struct store *base, int64_t id, store_blob_cb cb, void
     }
     sqlite3_reset(st);
     return r == SQLITE_ROW ? RK_OK : r == SQLITE_DONE ? RK_ENOTFOUND : RK_EIO;
+}
+
+int sq_advisory_attachments(struct store *base, int64_t advisory_id, store_attachment_cb cb,
+                            void *ctx)
+{
+    sqlite3_stmt *st = reader_q(base, R_ATT_BY_ADVISORY);
+    if (!st) return RK_EIO;
+    sqlite3_bind_int64(st, 1, advisory_id);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct attachment_rec rec;
+        row_attachment(st, &rec);
+        if (!cb(&rec, ctx)) {
+            r = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? RK_OK : RK_EIO;
 }
 
 int sq_report_recipients(struct store *base, uint64_t sectors, int64_t *ids,

@@ -1204,6 +1204,7 @@ static const struct store_ops sq_ops = {
     .inbox_get = sq_inbox_get,
     .inbox_list = sq_inbox_list,
     .inbox_of_object = sq_inbox_of_object,
+    .advisory_attachments = sq_advisory_attachments,
     .thread_get = sq_thread_get,
     .thread_list = sq_thread_list,
     .message_list = sq_message_list,

@@ -869,6 +869,136 @@ static void series_source(void **st)
     resp_free(&r);
 }
 
+/* ---- annex files (別紙) ----------------------------------------------------------------- */
+
+/* POST /api/v1/attachments as tok: the new file's id (want 201), or 0 after checking want. */
+static int64_t upload_file(const char *tok, const char *name, const char *content)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/attachments?name=%s&role=other", name);
+    struct resp r;
+    http(&S, "POST", path, tok, NULL, NULL, "text/plain", content, &r);
+    if (r.status != 201) fail_msg("upload %s: %ld %s", name, r.status, r.body);
+    int64_t id = strtoll(str(r.json, "id"), NULL, 10);
+    resp_free(&r);
+    return id;
+}
+
+/* answers with has_attachments true and the files listed (ids as strings). */
+static json_t *with_files(json_t *ans, const int64_t *ids, size_t n)
+{
+    json_t *content = json_object_get(ans, "content"), *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)ids[i]);
+        json_array_append_new(list, json_string(id));
+    }
+    json_object_set_new(content, "has_attachments", json_true());
+    json_object_set_new(content, "attachments", list);
+    return ans;
+}
+
+static long download(const char *prefix, int64_t adv, int64_t file, const char *tok, char *body,
+                     size_t cap)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%lld/attachments/%lld", prefix, (long long)adv,
+             (long long)file);
+    struct resp r;
+    http(&S, "GET", path, tok, NULL, NULL, NULL, NULL, &r);
+    long st = r.status;
+    if (body) snprintf(body, cap, "%s", r.body ? r.body : "");
+    resp_free(&r);
+    return st;
+}
+
+static void annex_files(void **st)
+{
+    (void)st;
+    char body[256];
+    struct resp r;
+    int64_t fa = upload_file(NC, "annex-a.txt", "ANNEX-MARK-A");
+    int64_t fs = upload_file(NC, "annex-secret.txt", "ANNEX-MARK-S");
+    /* Only the centre's own uploads, and only unused ones, can be listed. */
+    int64_t fm = upload_file(METI, "meti.txt", "x");
+    size_t before = adv_count();
+    json_t *doc = json_pack("{s:s, s:o}", "title", "他組織のファイル", "answers",
+                            with_files(answers("TLP:GREEN", ELEC, ""), &fm, 1));
+    call("POST", "/api/v1/advisories", NC, doc, 422, &r);
+    assert_only_error(&r, "/answers/content/attachments/0", "unknown_attachment");
+    resp_free(&r);
+    assert_int_equal(adv_count(), before);
+    /* GREEN to electricity and medical, sent direct; the second file's id is labelled secret. */
+    const int64_t both[] = {fa, fs};
+    int64_t id =
+        create("別紙付きの注意喚起",
+               with_files(answers("TLP:GREEN", "[\"meti\",\"mhlw\"]",
+                                  "[\"core.electricity\",\"ci.electricity\",\"ci.medical\"]", ""),
+                          both, 2),
+               J("{\"/content/attachments/1\":[\"secret\"]}"));
+    doc = json_pack("{s:s, s:o}", "title", "同じファイル", "answers",
+                    with_files(answers("TLP:GREEN", ELEC, ""), &fa, 1));
+    call("POST", "/api/v1/advisories", NC, doc, 422, &r); /* bound to the first */
+    assert_only_error(&r, "/answers/content/attachments/0", "unknown_attachment");
+    resp_free(&r);
+    send_ok(id, true, -1);
+    /* A council member reads both; the friend the unlabelled one only. */
+    json_t *v = get_adv(TOTO, id);
+    assert_int_equal(json_array_size(json_object_get(v, "attachments")), 2);
+    json_decref(v);
+    assert_int_equal(download("/api/v1/advisories", id, fa, TOTO, body, sizeof body), 200);
+    assert_string_equal(body, "ANNEX-MARK-A");
+    assert_int_equal(download("/api/v1/advisories", id, fs, TOTO, body, sizeof body), 200);
+    assert_string_equal(body, "ANNEX-MARK-S");
+    v = get_adv(KENSEI, id);
+    assert_int_equal(json_array_size(json_object_get(v, "attachments")), 1);
+    json_decref(v);
+    assert_int_equal(download("/api/v1/advisories", id, fa, KENSEI, NULL, 0), 200);
+    assert_int_equal(download("/api/v1/advisories", id, fs, KENSEI, body, sizeof body), 404);
+    assert_null(strstr(body, "ANNEX-MARK-S"));
+    /* Outside the audience, another advisory's path, or without login: nothing. */
+    assert_int_equal(download("/api/v1/advisories", id, fa, WANGAN, NULL, 0), 404);
+    assert_int_equal(download("/api/v1/advisories", id, fm, TOTO, NULL, 0), 404);
+    assert_int_equal(download("/feeds/advisories", id, fa, NULL, NULL, 0), 404);
+    /* The printed form names the files the reader may see. */
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/advisories/%lld/form", (long long)id);
+    char *html = fetch_text(path, KENSEI, 200, NULL, 0);
+    assert_non_null(strstr(html, "annex-a.txt"));
+    assert_null(strstr(html, "annex-secret.txt"));
+    free(html);
+
+    /* An edit that drops a file releases it for another advisory. */
+    int64_t fr = upload_file(NC, "annex-r.txt", "R");
+    int64_t d1 = create("解放前", with_files(answers("TLP:GREEN", ELEC, ""), &fr, 1), NULL);
+    snprintf(path, sizeof path, "/api/v1/advisories/%lld", (long long)d1);
+    call("PATCH", path, NC,
+         json_pack("{s:I, s:o, s:{}}", "version", (json_int_t)1, "answers",
+                   answers("TLP:GREEN", ELEC, ""), "labels"),
+         200, &r);
+    resp_free(&r);
+    create("解放後", with_files(answers("TLP:GREEN", ELEC, ""), &fr, 1), NULL);
+
+    /* The files' names pass the reporter-name check of an advisory built from a report. */
+    int64_t fn = upload_file(NC, "Toto-Electric-Power-log.txt", "log");
+    doc = json_pack("{s:s, s:{s:i, s:i}, s:o}", "title", "報告に基づく別紙", "source",
+                    "incident_id", 1, "report_number", 1, "answers",
+                    with_files(answers("TLP:AMBER", ELEC, ""), &fn, 1));
+    call("POST", "/api/v1/advisories", NC, doc, 201, &r);
+    int64_t from_report = num(r.json, "id");
+    resp_free(&r);
+    send_adv(from_report, false, 422, &r);
+    assert_only_error(&r, "/answers/content/attachments/0", "names_source");
+    resp_free(&r);
+
+    /* A public advisory's files are public. */
+    int64_t fp = upload_file(NC, "public.txt", "PUBLIC-ANNEX");
+    int64_t pub = create("公開の別紙", with_files(answers("TLP:CLEAR", ELEC, ""), &fp, 1), NULL);
+    send_ok(pub, true, -1);
+    assert_int_equal(download("/feeds/advisories", pub, fp, NULL, body, sizeof body), 200);
+    assert_string_equal(body, "PUBLIC-ANNEX");
+}
+
 /* ---- delivery ------------------------------------------------------------------------------ */
 
 static void delivery_and_relay(void **st)
@@ -1250,14 +1380,14 @@ static void public_feeds(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(create_draft),       cmocka_unit_test(validation_rules),
-        cmocka_unit_test(normalisation),      cmocka_unit_test(edit_draft),
-        cmocka_unit_test(send_gate),          cmocka_unit_test(names_check),
-        cmocka_unit_test(widening),           cmocka_unit_test(series_source),
-        cmocka_unit_test(delivery_and_relay), cmocka_unit_test(direct_audience),
-        cmocka_unit_test(secret_and_acks),    cmocka_unit_test(follow_ups),
-        cmocka_unit_test(follow_up_twice),    cmocka_unit_test(printed_form),
-        cmocka_unit_test(public_feeds),
+        cmocka_unit_test(create_draft),    cmocka_unit_test(validation_rules),
+        cmocka_unit_test(normalisation),   cmocka_unit_test(edit_draft),
+        cmocka_unit_test(send_gate),       cmocka_unit_test(names_check),
+        cmocka_unit_test(widening),        cmocka_unit_test(series_source),
+        cmocka_unit_test(annex_files),     cmocka_unit_test(delivery_and_relay),
+        cmocka_unit_test(direct_audience), cmocka_unit_test(secret_and_acks),
+        cmocka_unit_test(follow_ups),      cmocka_unit_test(follow_up_twice),
+        cmocka_unit_test(printed_form),    cmocka_unit_test(public_feeds),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
