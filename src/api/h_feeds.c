@@ -190,10 +190,10 @@ void h_feed_json(struct req *r)
         return;
     }
     http_reply_json(r, 200,
-                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "version",
+                    json_pack("{s:s, s:s, s:s, s:s, s:o}", "version",
                               "https://jsonfeed.org/version/1.1", "title",
-                              "renkei 公開注意喚起 / Public alerts", "home_page_url", "/feeds/",
-                              "feed_url", "/feeds/public.json", "language", "ja", "items", items));
+                              "renkei 公開注意喚起 / Public alerts", "feed_url",
+                              "/feeds/public.json", "language", "ja", "items", items));
 }
 
 /* ---- Atom and HTML ----------------------------------------------------------------------- */

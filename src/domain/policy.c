@@ -310,12 +310,25 @@ static bool comprehensive_audience(const struct pol_principal *p)
 }
 
 /* Council friends are deliberately absent: they receive only the publication tier. */
-static bool provision_audience(const struct pol_principal *p)
+/* Who may hold secrets (秘密): the centre, designated agencies, ministries, foreign governments
+ * (Arts. 28, 39) and council members, bound by the council's confidentiality (Art. 82). */
+static bool secret_audience(const struct pol_principal *p)
 {
     if (comprehensive_audience(p)) return true;
     if (!authenticated(p)) return false;
     return p->org_type == POL_ORG_MINISTRY || p->org_type == POL_ORG_FOREIGN_GOV ||
            p->council == POL_COUNCIL_MEMBER;
+}
+
+/* The provision tier (提供用, §6.2: "council members, ministries, operators, foreign
+ * governments"): the secret audience and core and CI operators — except council friends, who
+ * chose the publication tier (§2). An operator outside the council reads the product, without
+ * its secret fields. */
+static bool provision_audience(const struct pol_principal *p)
+{
+    if (secret_audience(p)) return true;
+    return authenticated(p) && p->council != POL_COUNCIL_FRIEND &&
+           (p->org_type == POL_ORG_CORE_OPERATOR || p->org_type == POL_ORG_CI_OPERATOR);
 }
 
 static bool tier_cleared(const struct pol_principal *p, enum pol_tier t)
@@ -341,7 +354,7 @@ static bool labels_cleared(const struct pol_principal *p, const struct pol_scope
      * source_identifying the confidentiality owed to the reporter. */
     if (labels && p->contractor) return false;
     if ((labels & POL_LABEL_COMMS_INFO) && !comprehensive_audience(p)) return false;
-    if ((labels & POL_LABEL_SECRET) && !provision_audience(p)) return false;
+    if ((labels & POL_LABEL_SECRET) && !secret_audience(p)) return false;
     if ((labels & POL_LABEL_SOURCE_IDENTIFYING) && !is_national_centre(p) && !is_named(p, s))
         return false;
     return true;

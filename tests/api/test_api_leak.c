@@ -186,7 +186,7 @@ static int user_ix(const char *name)
 enum tlp { TLP_CLEAR, TLP_GREEN, TLP_AMBER, TLP_AS, TLP_RED };
 static const char *const TLPN[] = {"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT",
                                    "TLP:RED"};
-enum tier { TIER_NONE, TIER_COMP, TIER_PROV, TIER_PUB };
+enum tier { TIER_NONE, TIER_COMP, TIER_PROV, TIER_PUB, TIER_SECRET /* the secret label's */ };
 static const char *const TIERN[] = {"none", "comprehensive", "provision", "publication"};
 enum label { L_NONE, L_SECRET, L_COMMS, L_SRCID };
 
@@ -244,7 +244,10 @@ static bool tier_audience(int u, int tier)
     const struct org *o = &O[U[u].org];
     bool comp = o->type == T_NC || o->designated;
     if (tier == TIER_COMP) return comp;
-    return comp || o->type == T_MIN || o->type == T_FGOV || o->council == C_MEMBER;
+    bool secret_holders = comp || o->type == T_MIN || o->type == T_FGOV || o->council == C_MEMBER;
+    if (tier == TIER_SECRET) return secret_holders;
+    /* Provision: those, and operators outside the council's friends. */
+    return secret_holders || ((o->type == T_CORE || o->type == T_CI) && o->council != C_FRIEND);
 }
 
 /* Label table (besides the owner's own staff): comms_info the centre and designated agencies;
@@ -261,7 +264,7 @@ static bool label_ok(int u, const struct scope *s, int label)
     case L_COMMS:
         return O[o].type == T_NC || O[o].designated;
     case L_SECRET:
-        return tier_audience(u, TIER_PROV);
+        return tier_audience(u, TIER_SECRET);
     case L_SRCID:
         return O[o].type == T_NC || (s->named & OB(o));
     default:
@@ -327,6 +330,9 @@ struct adv {
     char ident[32];
     struct carried c[MAXC];
     int nc;
+    json_int_t files[2]; /* annex files (別紙): the second one's id labelled secret */
+    int file_label[2];
+    int nfiles;
 };
 #define MAXA 24
 static struct adv A[MAXA];
@@ -946,6 +952,27 @@ static void adv_create(struct adv *a, unsigned labels, uint64_t widen, json_int_
         json_object_set_new(ans, "targets", json_pack("{s:s}", "targets", MK[m].text));
         json_object_set_new(lm, "/targets/targets", json_pack("[s]", "source_identifying"));
     }
+    /* Annex files whose bytes are markers: one unlabelled, one listed under a secret label. */
+    json_t *files = json_array();
+    for (int f = 0; f < ((labels & (1u << L_SECRET)) ? 2 : 1); f++) {
+        int m = marker(f ? "LEAK-%s-FILESEC" : "LEAK-%s-FILE", a->name);
+        carry(a->c, &a->nc, m, f ? L_SECRET : L_NONE);
+        struct resp r;
+        http(&S, "POST", "/api/v1/attachments?name=leak-annex.txt&role=other", U[NC_A].tok, NULL,
+             NULL, "text/plain", MK[m].text, &r);
+        CALLS++;
+        assert_int_equal(r.status, 201);
+        a->files[f] = strtoll(json_string_value(json_object_get(r.json, "id")), NULL, 10);
+        a->file_label[f] = f ? L_SECRET : L_NONE;
+        a->nfiles = f + 1;
+        json_array_append_new(files, json_string(json_string_value(json_object_get(r.json, "id"))));
+        resp_free(&r);
+    }
+    json_t *content = json_object_get(ans, "content");
+    json_object_set_new(content, "has_attachments", json_true());
+    json_object_set_new(content, "attachments", files);
+    if (a->nfiles == 2)
+        json_object_set_new(lm, "/content/attachments/1", json_pack("[s]", "secret"));
     char title[96];
     snprintf(title, sizeof title, "%s 漏えい試験", MK[t].text);
     json_t *doc = json_pack("{s:s, s:o, s:o, s:o}", "title", title, "answers", ans, "labels", lm,
@@ -1466,6 +1493,23 @@ static void sweep_advisories(int u)
         st = get_status(u, path);
         bool pub = a->sent && a->tlp == TLP_CLEAR;
         EXPECT(st == (pub ? 200 : 404), "%s GET %s (%s): %ld", n, path, a->name, st);
+        /* Annex files: through the advisory's view, and public ones without login. */
+        struct scope fs = {O_NC, a->sectors, a->tlp, TIER_NONE, a->named};
+        for (int f = 0; f < a->nfiles; f++) {
+            bool sees = rd && label_ok(u, &fs, a->file_label[f]);
+            snprintf(path, sizeof path, "/api/v1/advisories/%lld/attachments/%lld",
+                     (long long)a->id, (long long)a->files[f]);
+            st = get_status(u, path);
+            EXPECT(st == (an     ? 401
+                          : sees ? 200
+                                 : 404),
+                   "%s GET %s (%s): %ld", n, path, a->name, st);
+            snprintf(path, sizeof path, "/feeds/advisories/%lld/attachments/%lld", (long long)a->id,
+                     (long long)a->files[f]);
+            st = get_status(u, path);
+            EXPECT(st == (pub && a->file_label[f] == L_NONE ? 200 : 404), "%s GET %s (%s): %ld", n,
+                   path, a->name, st);
+        }
     }
     EXPECT(get_status(u, "/api/v1/advisories/999999") == (an ? 401 : 404), "%s: missing advisory",
            n);

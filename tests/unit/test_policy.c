@@ -302,8 +302,9 @@ static const struct tier_row tier_table[] = {
     {POL_TIER_COMPREHENSIVE,
      {{"10000000000", "10000000000", "10000000000"},
       {"11111111111", "11111111111", "11111111111"}}},
+    /* Provision: operators too, unless they chose the friends' (publication) tier. */
     {POL_TIER_PROVISION,
-     {{"11000000010", "11000000010", "11111111111"},
+     {{"11110000010", "11000000010", "11111111111"},
       {"11111111111", "11111111111", "11111111111"}}},
     {POL_TIER_PUBLICATION,
      {{"11111111111", "11111111111", "11111111111"},
@@ -878,7 +879,14 @@ static void test_view_not_readable(void **state)
  * clearances are the set of audiences it belongs to; it may read when the object's required
  * audiences are a subset of that set. Written from policy.h's comment, not from policy.c.
  */
-enum o_cond { O_EVERYONE, O_LOGGED_IN, O_SECTOR_MATCH, O_DESIGNATED, O_COUNCIL_MEMBER };
+enum o_cond {
+    O_EVERYONE,
+    O_LOGGED_IN,
+    O_SECTOR_MATCH,
+    O_DESIGNATED,
+    O_COUNCIL_MEMBER,
+    O_NOT_FRIEND
+};
 #define O_ANY_TYPE (-1)
 
 struct o_grant {
@@ -952,8 +960,11 @@ static const struct o_audience audiences[A__COUNT] = {
                            G(O_ANY_TYPE, O_DESIGNATED, false),
                            G(POL_ORG_MINISTRY, O_LOGGED_IN, false),
                            G(POL_ORG_FOREIGN_GOV, O_LOGGED_IN, false),
-                           G(O_ANY_TYPE, O_COUNCIL_MEMBER, false)},
-                          5,
+                           G(O_ANY_TYPE, O_COUNCIL_MEMBER, false),
+                           /* operators, except council friends (publication tier) */
+                           G(POL_ORG_CORE_OPERATOR, O_NOT_FRIEND, false),
+                           G(POL_ORG_CI_OPERATOR, O_NOT_FRIEND, false)},
+                          7,
                           false,
                           false},
     [A_TIER_PUBLICATION] = {{G(O_ANY_TYPE, O_EVERYONE, false)}, 1, false, false},
@@ -1039,6 +1050,8 @@ static bool o_grant_holds(const struct pol_principal *p, const struct pol_scope 
         return p->designated;
     case O_COUNCIL_MEMBER:
         return p->council == POL_COUNCIL_MEMBER;
+    case O_NOT_FRIEND:
+        return p->council != POL_COUNCIL_FRIEND;
     default:
         return false;
     }
@@ -1401,8 +1414,8 @@ static void regression_listing_does_not_reveal_hidden(void **state)
     } readers[] = {
         {&anon, "anonymous", 1},              /* 0 */
         {&vendor, "vendor", 2},               /* 0 1 */
-        {&power_contractor, "contractor", 3}, /* 0 1 2 */
-        {&addressee, "power addressee", 6},   /* 0 1 2 4 6 11 */
+        {&power_contractor, "contractor", 4}, /* 0 1 2 8 */
+        {&addressee, "power addressee", 7},   /* 0 1 2 4 6 8 11 */
         {&nc, "centre", 8},                   /* 0 1 2 3 4 7 8 9 */
     };
     for (size_t i = 0; i < RK_ARRAY_LEN(readers); i++) {

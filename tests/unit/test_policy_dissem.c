@@ -113,6 +113,13 @@ static void friend_never_sees_secret(void **state)
     assert_true(policy_product_push_target(&mem, &prov));
     assert_false(policy_field_visible(&fr, &pub, POL_LABEL_SECRET));
     assert_true(policy_field_visible(&mem, &pub, POL_LABEL_SECRET));
+    /* §6.2: the provision tier reaches operators; an operator outside the council reads it
+     * without its secret fields, a friend (publication tier) not at all. */
+    struct pol_principal outsider = who(MEMBER_ORG + 40, POL_ORG_CI_OPERATOR, ELEC, W);
+    assert_true(policy_may_read(&outsider, &prov));
+    assert_false(policy_field_visible(&outsider, &prov, POL_LABEL_SECRET));
+    assert_false(policy_may_read(&fr, &prov));
+    assert_true(policy_may_read(&mem, &prov));
     /* Not pushed to the owner, nor to organisations outside the push list. */
     assert_false(policy_product_push_target(&nc, &pub));
     struct pol_principal vendor = who(VENDOR_ORG, POL_ORG_VENDOR, ELEC, W);
@@ -347,7 +354,8 @@ enum {
     C_DESIG = 1u << 6,
     C_MINISTRY = 1u << 7,
     C_FOREIGN = 1u << 8,
-    C_MEMBER = 1u << 9, /* council member */
+    C_MEMBER = 1u << 9,    /* council member */
+    C_OPERATOR = 1u << 10, /* core or CI operator, not a council friend */
 };
 
 /* §6.1 TLP, for objects with a scope (products, messages). */
@@ -368,7 +376,7 @@ static const struct {
 static const unsigned tier_audience[4] = {
     [POL_TIER_NONE] = C_PUBLIC,
     [POL_TIER_COMPREHENSIVE] = C_NC | C_DESIG,
-    [POL_TIER_PROVISION] = PROVISION,
+    [POL_TIER_PROVISION] = PROVISION | C_OPERATOR, /* secrets stay with PROVISION */
     [POL_TIER_PUBLICATION] = C_PUBLIC,
 };
 static const struct {
@@ -458,6 +466,7 @@ static unsigned classes_of(const struct pol_principal *p, uint64_t sectors, cons
     if (p->org_type == POL_ORG_MINISTRY) c |= C_MINISTRY;
     if (p->org_type == POL_ORG_FOREIGN_GOV) c |= C_FOREIGN;
     if (p->council == POL_COUNCIL_MEMBER) c |= C_MEMBER;
+    if (type_in(p, OPERATORS) && p->council != POL_COUNCIL_FRIEND) c |= C_OPERATOR;
     return c;
 }
 
