@@ -6,6 +6,7 @@
 #define TEST_SUPPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <jansson.h>
@@ -56,6 +57,24 @@ void http_json(struct srv *s, const char *method, const char *path, const char *
 void resp_free(struct resp *r);
 
 /* Logs in as a demo user (password renkei-demo-<username>); fills cookie and csrf. */
+/* Test JSON; a syntax error stops the test program (it is the test that is wrong). */
+json_t *test_json(const char *text);
+/* One JSON request with a bearer token; body (consumed) may be NULL. Stops the test program
+ * unless the status is want (method, path, status and body printed). */
+void api_call(struct srv *s, const char *method, const char *path, const char *tok, json_t *body,
+              long want, struct resp *r);
+/* The organisation id of a bearer token's user (GET /api/v1/me). */
+int64_t srv_org_of(struct srv *s, const char *tok);
+/* Members of a JSON object: NULL / 0 when absent or of another type. */
+static inline const char *jstr(const json_t *j, const char *key)
+{
+    return json_string_value(json_object_get(j, key));
+}
+static inline int64_t jnum(const json_t *j, const char *key)
+{
+    return json_integer_value(json_object_get(j, key));
+}
+
 void login(struct srv *s, const char *username, char *cookie, size_t ccap, char *csrf, size_t scap);
 /* Logs in and creates an API token with all of the user's roles; returns "Bearer rk_…" in out. */
 void bearer(struct srv *s, const char *username, char *out, size_t cap);

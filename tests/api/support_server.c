@@ -297,6 +297,35 @@ const char *resp_header(const struct resp *r, const char *name, char *buf, size_
     return NULL;
 }
 
+json_t *test_json(const char *text)
+{
+    json_error_t e;
+    json_t *j = json_loads(text, 0, &e);
+    if (!j) die("test JSON does not parse (%s): %s", e.text, text);
+    return j;
+}
+
+void api_call(struct srv *s, const char *method, const char *path, const char *tok, json_t *body,
+              long want, struct resp *r)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    http_json(s, method, path, tok, text, r);
+    free(text);
+    if (r->status != want)
+        die("%s %s: %ld (want %ld): %s", method, path, r->status, want, r->body ? r->body : "");
+}
+
+int64_t srv_org_of(struct srv *s, const char *tok)
+{
+    struct resp r;
+    api_call(s, "GET", "/api/v1/me", tok, NULL, 200, &r);
+    int64_t id = jnum(json_object_get(r.json, "org"), "id");
+    resp_free(&r);
+    if (id <= 0) die("GET /api/v1/me: no organisation id");
+    return id;
+}
+
 void login(struct srv *s, const char *username, char *cookie, size_t ccap, char *csrf, size_t scap)
 {
     char body[256], hv[512];

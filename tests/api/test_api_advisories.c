@@ -25,29 +25,6 @@ static char NC[128], METI[128], FSA[128], MHLW[128], TOTO[128], TOTOC[128], TEIS
     KENSEI[128], WANGAN[128], TSS[128], MINATO[128];
 static int64_t O_FSA, O_MHLW, O_METI, O_TOTO, O_KAEDE, O_KENSEI, O_TEISAC;
 
-/* ---- helpers ---------------------------------------------------------------------------- */
-
-static json_t *J(const char *text)
-{
-    json_error_t e;
-    json_t *j = json_loads(text, 0, &e);
-    if (!j) fail_msg("test JSON does not parse (%s): %s", e.text, text);
-    return j;
-}
-
-/* One request; body (consumed) may be NULL. Fails unless the status is want. */
-static void call(const char *method, const char *path, const char *tok, json_t *body, long want,
-                 struct resp *r)
-{
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    http_json(&S, method, path, tok, text, r);
-    free(text);
-    if (r->status != want)
-        fail_msg("%s %s: %ld (want %ld): %s", method, path, r->status, want,
-                 r->body ? r->body : "");
-}
-
 static long status_of(const char *method, const char *path, const char *tok)
 {
     struct resp r;
@@ -57,33 +34,13 @@ static long status_of(const char *method, const char *path, const char *tok)
     return st;
 }
 
-static int64_t org_of(const char *tok)
-{
-    struct resp r;
-    call("GET", "/api/v1/me", tok, NULL, 200, &r);
-    int64_t id = json_integer_value(json_object_get(json_object_get(r.json, "org"), "id"));
-    resp_free(&r);
-    assert_true(id > 0);
-    return id;
-}
-
-static const char *str(const json_t *j, const char *key)
-{
-    return json_string_value(json_object_get(j, key));
-}
-
-static int64_t num(const json_t *j, const char *key)
-{
-    return json_integer_value(json_object_get(j, key));
-}
-
 /* Advisory answers: the TLP, the ministries and sectors (JSON arrays of codes), and further
  * sections (JSON members, may be ""). */
 static json_t *answers(const char *tlp, const char *ministries, const char *sectors,
                        const char *more)
 {
     char text[16384];
-    json_t *m = J(ministries), *rows = json_array();
+    json_t *m = test_json(ministries), *rows = json_array();
     size_t i;
     json_t *v;
     json_array_foreach(m, i, v) json_array_append_new(rows, json_pack("{s:O}", "ministry", v));
@@ -96,7 +53,7 @@ static json_t *answers(const char *tlp, const char *ministries, const char *sect
     free(rt);
     json_decref(m);
     json_decref(rows);
-    return J(text);
+    return test_json(text);
 }
 
 #define FINANCE "[\"fsa\"]", "[\"core.finance\",\"ci.finance\"]"
@@ -108,8 +65,8 @@ static int64_t create(const char *title, json_t *ans, json_t *labels)
     json_t *doc = json_pack("{s:s, s:o}", "title", title, "answers", ans);
     if (labels) json_object_set_new(doc, "labels", labels);
     struct resp r;
-    call("POST", "/api/v1/advisories", NC, doc, 201, &r);
-    int64_t id = num(r.json, "id");
+    api_call(&S, "POST", "/api/v1/advisories", NC, doc, 201, &r);
+    int64_t id = jnum(r.json, "id");
     resp_free(&r);
     return id;
 }
@@ -119,7 +76,7 @@ static json_t *get_adv(const char *tok, int64_t id)
     char path[64];
     snprintf(path, sizeof path, "/api/v1/advisories/%lld", (long long)id);
     struct resp r;
-    call("GET", path, tok, NULL, 200, &r);
+    api_call(&S, "GET", path, tok, NULL, 200, &r);
     json_t *v = json_incref(r.json);
     json_object_set_new(v, "raw_", json_string(r.body));
     resp_free(&r);
@@ -129,7 +86,7 @@ static json_t *get_adv(const char *tok, int64_t id)
 static int64_t version_of(int64_t id)
 {
     json_t *v = get_adv(NC, id);
-    int64_t ver = num(v, "version");
+    int64_t ver = jnum(v, "version");
     json_decref(v);
     return ver;
 }
@@ -139,16 +96,17 @@ static void send_adv(int64_t id, bool direct, long want, struct resp *r)
 {
     char path[64];
     snprintf(path, sizeof path, "/api/v1/advisories/%lld/send", (long long)id);
-    call("POST", path, NC,
-         json_pack("{s:I, s:b}", "version", (json_int_t)version_of(id), "direct", direct), want, r);
+    api_call(&S, "POST", path, NC,
+             json_pack("{s:I, s:b}", "version", (json_int_t)version_of(id), "direct", direct), want,
+             r);
 }
 
 static void send_ok(int64_t id, bool direct, int64_t delivered)
 {
     struct resp r;
     send_adv(id, direct, 200, &r);
-    assert_string_equal(str(r.json, "status"), "sent");
-    if (delivered >= 0) assert_int_equal(num(r.json, "delivered_to"), delivered);
+    assert_string_equal(jstr(r.json, "status"), "sent");
+    if (delivered >= 0) assert_int_equal(jnum(r.json, "delivered_to"), delivered);
     resp_free(&r);
 }
 
@@ -158,7 +116,7 @@ static bool has_error(const struct resp *r, const char *pointer, const char *rul
     json_t *e;
     json_array_foreach(json_object_get(r->json, "errors"), i, e)
     {
-        if (strcmp(str(e, "pointer"), pointer) == 0 && strcmp(str(e, "rule"), rule) == 0)
+        if (strcmp(jstr(e, "pointer"), pointer) == 0 && strcmp(jstr(e, "rule"), rule) == 0)
             return true;
     }
     return false;
@@ -173,7 +131,7 @@ static void assert_only_error(const struct resp *r, const char *pointer, const c
 static size_t adv_count(void)
 {
     struct resp r;
-    call("GET", "/api/v1/advisories?limit=1000", NC, NULL, 200, &r);
+    api_call(&S, "GET", "/api/v1/advisories?limit=1000", NC, NULL, 200, &r);
     size_t n = json_array_size(json_object_get(r.json, "items"));
     resp_free(&r);
     return n;
@@ -192,13 +150,13 @@ static bool readable(const char *tok, int64_t id)
 static json_t *inbox_row(const char *tok, const char *kind, int64_t id, char **raw)
 {
     struct resp r;
-    call("GET", "/api/v1/inbox?limit=1000", tok, NULL, 200, &r);
+    api_call(&S, "GET", "/api/v1/inbox?limit=1000", tok, NULL, 200, &r);
     json_t *found = NULL;
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(r.json, "items"), i, it)
     {
-        if (strcmp(str(it, "kind"), kind) == 0 && num(it, "object_id") == id)
+        if (strcmp(jstr(it, "kind"), kind) == 0 && jnum(it, "object_id") == id)
             found = json_incref(it);
     }
     if (raw) *raw = strdup(r.body);
@@ -218,11 +176,11 @@ static void relay(const char *tok, int64_t id, long want, int64_t targets, int64
     char path[64];
     snprintf(path, sizeof path, "/api/v1/advisories/%lld/relay", (long long)id);
     struct resp r;
-    call("POST", path, tok, NULL, want, &r);
+    api_call(&S, "POST", path, tok, NULL, want, &r);
     if (want == 200) {
-        assert_int_equal(num(r.json, "advisory_id"), id);
-        if (targets >= 0) assert_int_equal(num(r.json, "targets"), targets);
-        if (delivered >= 0) assert_int_equal(num(r.json, "delivered"), delivered);
+        assert_int_equal(jnum(r.json, "advisory_id"), id);
+        if (targets >= 0) assert_int_equal(jnum(r.json, "targets"), targets);
+        if (delivered >= 0) assert_int_equal(jnum(r.json, "delivered"), delivered);
     }
     resp_free(&r);
 }
@@ -232,8 +190,8 @@ static void ack(const char *tok, int64_t id, const char *status, long want)
     char path[64];
     snprintf(path, sizeof path, "/api/v1/advisories/%lld/ack", (long long)id);
     struct resp r;
-    call("POST", path, tok, json_pack("{s:s}", "status", status), want, &r);
-    if (want == 200) assert_string_equal(str(r.json, "acknowledgment"), status);
+    api_call(&S, "POST", path, tok, json_pack("{s:s}", "status", status), want, &r);
+    if (want == 200) assert_string_equal(jstr(r.json, "acknowledgment"), status);
     resp_free(&r);
 }
 
@@ -244,12 +202,12 @@ static size_t ack_orgs(const char *tok, int64_t id, bool pending, int64_t *out, 
     snprintf(path, sizeof path, "/api/v1/advisories/%lld/acks?limit=1000&pending=%s", (long long)id,
              pending ? "true" : "false");
     struct resp r;
-    call("GET", path, tok, NULL, 200, &r);
+    api_call(&S, "GET", path, tok, NULL, 200, &r);
     size_t n = 0, i;
     json_t *row;
     json_array_foreach(json_object_get(r.json, "items"), i, row)
     {
-        if (n < cap) out[n++] = num(row, "org_id");
+        if (n < cap) out[n++] = jnum(row, "org_id");
     }
     resp_free(&r);
     for (size_t a = 1; a < n; a++)
@@ -298,13 +256,13 @@ static int setup(void **state)
     bearer(&S, "wangan-admin", WANGAN, sizeof WANGAN);
     bearer(&S, "tss-reporter", TSS, sizeof TSS);
     bearer(&S, "minato-admin", MINATO, sizeof MINATO);
-    O_FSA = org_of(FSA);
-    O_MHLW = org_of(MHLW);
-    O_METI = org_of(METI);
-    O_TOTO = org_of(TOTO);
-    O_KAEDE = org_of(KAEDE);
-    O_KENSEI = org_of(KENSEI);
-    O_TEISAC = org_of(TEISAC);
+    O_FSA = srv_org_of(&S, FSA);
+    O_MHLW = srv_org_of(&S, MHLW);
+    O_METI = srv_org_of(&S, METI);
+    O_TOTO = srv_org_of(&S, TOTO);
+    O_KAEDE = srv_org_of(&S, KAEDE);
+    O_KENSEI = srv_org_of(&S, KENSEI);
+    O_TEISAC = srv_org_of(&S, TEISAC);
     return 0;
 }
 
@@ -330,12 +288,12 @@ static void create_draft(void **st)
     (void)st;
     int y0 = jst_year();
     struct resp r;
-    call("POST", "/api/v1/advisories", NC,
-         json_pack("{s:s, s:o}", "title", "新規の情報提供", "answers",
-                   answers("TLP:GREEN", FINANCE, "\"overview\":{\"overview\":\"概要\"}")),
-         201, &r);
+    api_call(&S, "POST", "/api/v1/advisories", NC,
+             json_pack("{s:s, s:o}", "title", "新規の情報提供", "answers",
+                       answers("TLP:GREEN", FINANCE, "\"overview\":{\"overview\":\"概要\"}")),
+             201, &r);
     int y1 = jst_year();
-    const char *ident = str(r.json, "identification_number");
+    const char *ident = jstr(r.json, "identification_number");
     assert_non_null(ident);
     /* AD-YYYY-NNNNNN: the year of creation (JST), six digits. */
     assert_int_equal(strlen(ident), 14);
@@ -345,28 +303,28 @@ static void create_draft(void **st)
     assert_true(strncmp(ident, want0, 8) == 0 || strncmp(ident, want1, 8) == 0);
     for (int i = 8; i < 14; i++)
         assert_true(ident[i] >= '0' && ident[i] <= '9');
-    assert_int_equal(num(r.json, "number"), 1);
-    assert_string_equal(str(r.json, "status"), "draft");
-    assert_int_equal(num(r.json, "version"), 1);
-    assert_string_equal(str(r.json, "tlp"), "TLP:GREEN");
-    assert_string_equal(str(r.json, "severity"), "warning");
+    assert_int_equal(jnum(r.json, "number"), 1);
+    assert_string_equal(jstr(r.json, "status"), "draft");
+    assert_int_equal(jnum(r.json, "version"), 1);
+    assert_string_equal(jstr(r.json, "tlp"), "TLP:GREEN");
+    assert_string_equal(jstr(r.json, "severity"), "warning");
     assert_true(json_is_null(json_object_get(r.json, "sent_at")));
     /* The form's header carries what the platform assigned. */
     json_t *hdr = json_object_get(json_object_get(r.json, "answers"), "header");
-    assert_string_equal(str(hdr, "identification_number"), ident);
-    assert_int_equal(num(hdr, "report_number"), 1);
+    assert_string_equal(jstr(hdr, "identification_number"), ident);
+    assert_int_equal(jnum(hdr, "report_number"), 1);
     assert_null(json_object_get(hdr, "advisory_datetime")); /* set when sent */
     char loc[128], want_loc[64];
     assert_non_null(resp_header(&r, "Location", loc, sizeof loc));
-    snprintf(want_loc, sizeof want_loc, "/api/v1/advisories/%lld", (long long)num(r.json, "id"));
+    snprintf(want_loc, sizeof want_loc, "/api/v1/advisories/%lld", (long long)jnum(r.json, "id"));
     assert_string_equal(loc, want_loc);
     long seq = strtol(ident + 8, NULL, 10);
-    int64_t id = num(r.json, "id");
+    int64_t id = jnum(r.json, "id");
     resp_free(&r);
     /* The next series takes the next number of the sequence. */
     int64_t id2 = create("次の情報提供", answers("TLP:GREEN", FINANCE, ""), NULL);
     json_t *v = get_adv(NC, id2);
-    assert_int_equal(strtol(str(v, "identification_number") + 8, NULL, 10), seq + 1);
+    assert_int_equal(strtol(jstr(v, "identification_number") + 8, NULL, 10), seq + 1);
     json_decref(v);
     /* A draft is the centre's alone. */
     assert_false(readable(FSA, id));
@@ -374,13 +332,13 @@ static void create_draft(void **st)
     assert_false(in_inbox(FSA, id));
     /* Only the national centre's own writers draft: a ministry, an operator are refused. */
     struct resp f;
-    call("POST", "/api/v1/advisories", METI,
-         json_pack("{s:s, s:o}", "title", "x", "answers", answers("TLP:GREEN", FINANCE, "")), 403,
-         &f);
+    api_call(&S, "POST", "/api/v1/advisories", METI,
+             json_pack("{s:s, s:o}", "title", "x", "answers", answers("TLP:GREEN", FINANCE, "")),
+             403, &f);
     resp_free(&f);
-    call("POST", "/api/v1/advisories", TOTO,
-         json_pack("{s:s, s:o}", "title", "x", "answers", answers("TLP:GREEN", FINANCE, "")), 403,
-         &f);
+    api_call(&S, "POST", "/api/v1/advisories", TOTO,
+             json_pack("{s:s, s:o}", "title", "x", "answers", answers("TLP:GREEN", FINANCE, "")),
+             403, &f);
     resp_free(&f);
 }
 
@@ -508,13 +466,13 @@ static void normalisation(void **st)
                         NULL);
     json_t *v = get_adv(NC, id);
     json_t *g = json_object_get(json_object_get(v, "answers"), "guidance");
-    assert_string_equal(str(json_array_get(json_object_get(g, "domains"), 0), "domain"),
+    assert_string_equal(jstr(json_array_get(json_object_get(g, "domains"), 0), "domain"),
                         "evil.example.com");
-    assert_string_equal(str(json_array_get(json_object_get(g, "urls"), 0), "url"),
+    assert_string_equal(jstr(json_array_get(json_object_get(g, "urls"), 0), "url"),
                         "https://phish.example.com/Login?Next=A");
-    assert_string_equal(str(json_array_get(json_object_get(g, "hashes"), 0), "value"),
+    assert_string_equal(jstr(json_array_get(json_object_get(g, "hashes"), 0), "value"),
                         "d41d8cd98f00b204e9800998ecf8427e");
-    assert_string_equal(str(json_array_get(json_object_get(g, "cve_ids"), 0), "cve_id"),
+    assert_string_equal(jstr(json_array_get(json_object_get(g, "cve_ids"), 0), "cve_id"),
                         "CVE-2024-3400");
     json_decref(v);
 }
@@ -528,60 +486,62 @@ static void edit_draft(void **st)
     char path[64];
     snprintf(path, sizeof path, "/api/v1/advisories/%lld", (long long)id);
     struct resp r;
-    call("PATCH", path, NC,
-         json_pack("{s:I, s:s, s:o, s:o}", "version", (json_int_t)1, "title", "編集後", "answers",
-                   answers("TLP:AMBER", ELEC, "\"overview\":{\"overview\":\"EDITED-OVERVIEW\"}"),
-                   "labels", json_object()),
-         200, &r);
-    assert_int_equal(num(r.json, "version"), 2);
-    assert_string_equal(str(r.json, "title"), "編集後");
-    assert_string_equal(str(r.json, "tlp"), "TLP:AMBER");
+    api_call(
+        &S, "PATCH", path, NC,
+        json_pack("{s:I, s:s, s:o, s:o}", "version", (json_int_t)1, "title", "編集後", "answers",
+                  answers("TLP:AMBER", ELEC, "\"overview\":{\"overview\":\"EDITED-OVERVIEW\"}"),
+                  "labels", json_object()),
+        200, &r);
+    assert_int_equal(jnum(r.json, "version"), 2);
+    assert_string_equal(jstr(r.json, "title"), "編集後");
+    assert_string_equal(jstr(r.json, "tlp"), "TLP:AMBER");
     assert_non_null(strstr(r.body, "EDITED-OVERVIEW"));
     assert_string_equal(json_string_value(json_array_get(json_object_get(r.json, "sectors"), 0)),
                         "core.electricity");
     resp_free(&r);
     /* A title-only edit keeps the answers. */
-    call("PATCH", path, NC, json_pack("{s:I, s:s}", "version", (json_int_t)2, "title", "再編集"),
-         200, &r);
-    assert_int_equal(num(r.json, "version"), 3);
+    api_call(&S, "PATCH", path, NC,
+             json_pack("{s:I, s:s}", "version", (json_int_t)2, "title", "再編集"), 200, &r);
+    assert_int_equal(jnum(r.json, "version"), 3);
     assert_non_null(strstr(r.body, "EDITED-OVERVIEW"));
     resp_free(&r);
     /* Stale version. */
-    call("PATCH", path, NC, json_pack("{s:I, s:s}", "version", (json_int_t)2, "title", "古い"), 409,
-         &r);
+    api_call(&S, "PATCH", path, NC,
+             json_pack("{s:I, s:s}", "version", (json_int_t)2, "title", "古い"), 409, &r);
     assert_only_error(&r, "/version", "version");
     resp_free(&r);
     /* No version at all. */
-    call("PATCH", path, NC, json_pack("{s:s}", "title", "x"), 422, &r);
+    api_call(&S, "PATCH", path, NC, json_pack("{s:s}", "title", "x"), 422, &r);
     assert_true(has_error(&r, "/version", "required"));
     resp_free(&r);
     /* New answers without their label map. */
-    call("PATCH", path, NC,
-         json_pack("{s:I, s:o}", "version", (json_int_t)3, "answers",
-                   answers("TLP:AMBER", ELEC, "")),
-         422, &r);
+    api_call(&S, "PATCH", path, NC,
+             json_pack("{s:I, s:o}", "version", (json_int_t)3, "answers",
+                       answers("TLP:AMBER", ELEC, "")),
+             422, &r);
     assert_only_error(&r, "/labels", "required");
     resp_free(&r);
     /* An edit that breaks a rule is refused and changes nothing. */
-    call("PATCH", path, NC,
-         json_pack("{s:I, s:o, s:o}", "version", (json_int_t)3, "answers",
-                   answers("TLP:AMBER", ELEC, "\"guidance\":{\"cve_ids\":[{\"cve_id\":\"x\"}]}"),
-                   "labels", json_object()),
-         422, &r);
+    api_call(
+        &S, "PATCH", path, NC,
+        json_pack("{s:I, s:o, s:o}", "version", (json_int_t)3, "answers",
+                  answers("TLP:AMBER", ELEC, "\"guidance\":{\"cve_ids\":[{\"cve_id\":\"x\"}]}"),
+                  "labels", json_object()),
+        422, &r);
     assert_true(has_error(&r, "/answers/guidance/cve_ids/0/cve_id", "cve_id"));
     resp_free(&r);
     json_t *v = get_adv(NC, id);
-    assert_int_equal(num(v, "version"), 3);
-    assert_string_equal(str(v, "title"), "再編集");
+    assert_int_equal(jnum(v, "version"), 3);
+    assert_string_equal(jstr(v, "title"), "再編集");
     json_decref(v);
     /* Others cannot even see the draft. */
-    call("PATCH", path, METI, json_pack("{s:I, s:s}", "version", (json_int_t)3, "title", "x"), 404,
-         &r);
+    api_call(&S, "PATCH", path, METI,
+             json_pack("{s:I, s:s}", "version", (json_int_t)3, "title", "x"), 404, &r);
     resp_free(&r);
     /* Sent: immutable. */
     send_ok(id, false, 1);
-    call("PATCH", path, NC, json_pack("{s:I, s:s}", "version", (json_int_t)4, "title", "x"), 409,
-         &r);
+    api_call(&S, "PATCH", path, NC, json_pack("{s:I, s:s}", "version", (json_int_t)4, "title", "x"),
+             409, &r);
     assert_only_error(&r, "/status", "sent");
     resp_free(&r);
     send_adv(id, false, 409, &r);
@@ -595,12 +555,13 @@ static void send_gate(void **st)
     (void)st;
     static const char *const tlps[] = {"TLP:GREEN", "TLP:AMBER"};
     for (size_t i = 0; i < 2; i++) {
-        int64_t id = create("ゲート",
-                            answers(tlps[i], FINANCE,
-                                    "\"overview\":{\"overview\":\"o\"},\"targets\":{\"targets\":"
-                                    "\"t\"},\"other\":{\"other\":\"x\"}"),
-                            J("{\"/overview/overview\":[\"comms_info\"],\"/other/other\":"
-                              "[\"source_identifying\"],\"/targets/targets\":[\"secret\"]}"));
+        int64_t id =
+            create("ゲート",
+                   answers(tlps[i], FINANCE,
+                           "\"overview\":{\"overview\":\"o\"},\"targets\":{\"targets\":"
+                           "\"t\"},\"other\":{\"other\":\"x\"}"),
+                   test_json("{\"/overview/overview\":[\"comms_info\"],\"/other/other\":"
+                             "[\"source_identifying\"],\"/targets/targets\":[\"secret\"]}"));
         struct resp r;
         send_adv(id, true, 422, &r);
         /* Both refused labels named; secret is fine below CLEAR. */
@@ -611,29 +572,29 @@ static void send_gate(void **st)
         /* No override. */
         char path[64];
         snprintf(path, sizeof path, "/api/v1/advisories/%lld/send", (long long)id);
-        call("POST", path, NC,
-             json_pack("{s:I, s:b, s:b}", "version", (json_int_t)1, "direct", 1, "force", 1), 422,
-             &r);
+        api_call(&S, "POST", path, NC,
+                 json_pack("{s:I, s:b, s:b}", "version", (json_int_t)1, "direct", 1, "force", 1),
+                 422, &r);
         resp_free(&r);
         json_t *v = get_adv(NC, id);
-        assert_string_equal(str(v, "status"), "draft");
+        assert_string_equal(jstr(v, "status"), "draft");
         json_decref(v);
         assert_false(readable(FSA, id));
         assert_false(readable(KAEDE, id));
         assert_false(in_inbox(KAEDE, id));
         /* Without the refused labels it goes. */
         snprintf(path, sizeof path, "/api/v1/advisories/%lld", (long long)id);
-        call("PATCH", path, NC,
-             json_pack("{s:I, s:o}", "version", (json_int_t)1, "labels",
-                       J("{\"/targets/targets\":[\"secret\"]}")),
-             200, &r);
+        api_call(&S, "PATCH", path, NC,
+                 json_pack("{s:I, s:o}", "version", (json_int_t)1, "labels",
+                           test_json("{\"/targets/targets\":[\"secret\"]}")),
+                 200, &r);
         resp_free(&r);
         send_ok(id, true, 2);
     }
     /* At CLEAR even secret is refused. */
     int64_t id = create("公開ゲート",
                         answers("TLP:CLEAR", FINANCE, "\"targets\":{\"targets\":\"CLEAR-SECRET\"}"),
-                        J("{\"/targets/targets\":[\"secret\"]}"));
+                        test_json("{\"/targets/targets\":[\"secret\"]}"));
     struct resp r;
     send_adv(id, true, 422, &r);
     assert_only_error(&r, "/answers/targets/targets", "label_secret");
@@ -676,21 +637,22 @@ static void names_check(void **st)
     (void)st;
     /* A draft derived from incident 1's first report: only a title and the source. */
     struct resp r;
-    call("POST", "/api/v1/advisories", NC,
-         J("{\"title\":\"電力分野のDDoS（報告から作成）\",\"source\":{\"incident_id\":1,"
-           "\"report_number\":1}}"),
-         201, &r);
-    int64_t id = num(r.json, "id");
+    api_call(
+        &S, "POST", "/api/v1/advisories", NC,
+        test_json("{\"title\":\"電力分野のDDoS（報告から作成）\",\"source\":{\"incident_id\":1,"
+                  "\"report_number\":1}}"),
+        201, &r);
+    int64_t id = jnum(r.json, "id");
     json_t *src = json_object_get(r.json, "source");
-    assert_int_equal(num(src, "incident_id"), 1);
-    assert_int_equal(num(src, "report_number"), 1);
+    assert_int_equal(jnum(src, "incident_id"), 1);
+    assert_int_equal(jnum(src, "report_number"), 1);
     /* Derived: the report's TLP and sectors, the ministry of the sectors, the attack sources. */
-    assert_string_equal(str(r.json, "tlp"), "TLP:AMBER");
+    assert_string_equal(jstr(r.json, "tlp"), "TLP:AMBER");
     json_t *ans = json_deep_copy(json_object_get(r.json, "answers"));
     assert_string_equal(
-        str(json_array_get(
-                json_object_get(json_object_get(ans, "recipients"), "recipient_ministries"), 0),
-            "ministry"),
+        jstr(json_array_get(
+                 json_object_get(json_object_get(ans, "recipients"), "recipient_ministries"), 0),
+             "ministry"),
         "meti");
     assert_non_null(strstr(r.body, "192.0.2.10"));
     assert_null(strstr(r.body, "203.0.113.80")); /* the victim's own address is not copied */
@@ -706,10 +668,10 @@ static void names_check(void **st)
                         json_string("東都電力株式会社の需要家向けWebサイトへのDDoS攻撃"));
     char path[64];
     snprintf(path, sizeof path, "/api/v1/advisories/%lld", (long long)id);
-    call("PATCH", path, NC,
-         json_pack("{s:I, s:O, s:o}", "version", (json_int_t)1, "answers", ans, "labels",
-                   json_object()),
-         200, &r);
+    api_call(&S, "PATCH", path, NC,
+             json_pack("{s:I, s:O, s:o}", "version", (json_int_t)1, "answers", ans, "labels",
+                       json_object()),
+             200, &r);
     resp_free(&r);
     send_adv(id, false, 422, &r);
     assert_only_error(&r, "/answers/overview/overview", "names_source");
@@ -720,10 +682,10 @@ static void names_check(void **st)
     json_object_set_new(json_object_get(ans, "overview"), "overview",
                         json_string("Attack on TOTO ELECTRIC POWER co., inc. web portals"));
     json_object_set_new(ans, "other", json_pack("{s:s}", "other", "法人番号 7990001000001"));
-    call("PATCH", path, NC,
-         json_pack("{s:I, s:O, s:o, s:s}", "version", (json_int_t)2, "answers", ans, "labels",
-                   json_object(), "title", "東都電力株式会社へのDDoS"),
-         200, &r);
+    api_call(&S, "PATCH", path, NC,
+             json_pack("{s:I, s:O, s:o, s:s}", "version", (json_int_t)2, "answers", ans, "labels",
+                       json_object(), "title", "東都電力株式会社へのDDoS"),
+             200, &r);
     resp_free(&r);
     send_adv(id, false, 422, &r);
     assert_true(has_error(&r, "/answers/overview/overview", "names_source"));
@@ -735,10 +697,10 @@ static void names_check(void **st)
     json_object_set_new(json_object_get(ans, "overview"), "overview",
                         json_string("電力事業者の需要家向けWebサイトへのDDoS攻撃 NAMES-FIXED"));
     json_object_del(ans, "other");
-    call("PATCH", path, NC,
-         json_pack("{s:I, s:O, s:o, s:s}", "version", (json_int_t)3, "answers", ans, "labels",
-                   json_object(), "title", "電力分野のDDoS攻撃について"),
-         200, &r);
+    api_call(&S, "PATCH", path, NC,
+             json_pack("{s:I, s:O, s:o, s:s}", "version", (json_int_t)3, "answers", ans, "labels",
+                       json_object(), "title", "電力分野のDDoS攻撃について"),
+             200, &r);
     resp_free(&r);
     json_decref(ans);
     send_ok(id, false, 1);
@@ -750,8 +712,8 @@ static void names_check(void **st)
     } readers[] = {{"meti-analyst", METI}, {"teisac-analyst", TEISAC}, {"toto-admin", TOTO}};
     for (size_t i = 0; i < 3; i++) {
         json_t *v = get_adv(readers[i].tok, id);
-        assert_non_null(strstr(str(v, "raw_"), "NAMES-FIXED"));
-        assert_no_reporter(readers[i].who, "GET", str(v, "raw_"));
+        assert_non_null(strstr(jstr(v, "raw_"), "NAMES-FIXED"));
+        assert_no_reporter(readers[i].who, "GET", jstr(v, "raw_"));
         /* The centre's working state is not shown to recipients. */
         assert_null(json_object_get(v, "source"));
         assert_null(json_object_get(v, "labels"));
@@ -782,8 +744,8 @@ static void widening(void **st)
                   "report_number", 1, "answers",
                   answers("TLP:GREEN", ELEC, "\"overview\":{\"overview\":\"WIDENED-MARK\"}"));
     struct resp r;
-    call("POST", "/api/v1/advisories", NC, doc, 201, &r);
-    int64_t id = num(r.json, "id");
+    api_call(&S, "POST", "/api/v1/advisories", NC, doc, 201, &r);
+    int64_t id = jnum(r.json, "id");
     resp_free(&r);
     send_adv(id, false, 422, &r);
     assert_only_error(&r, "/agreement", "widening_needs_agreement");
@@ -791,25 +753,25 @@ static void widening(void **st)
     assert_false(readable(METI, id));
     char path[64];
     snprintf(path, sizeof path, "/api/v1/advisories/%lld", (long long)id);
-    call("PATCH", path, NC,
-         J("{\"version\":1,\"agreement\":{\"by\":\"報告者CSIRT責任者\",\"at\":"
-           "\"2026-11-21T10:00:00+09:00\",\"note\":\"GREENでの提供に同意\"}}"),
-         200, &r);
-    assert_string_equal(str(json_object_get(r.json, "agreement"), "by"), "報告者CSIRT責任者");
+    api_call(&S, "PATCH", path, NC,
+             test_json("{\"version\":1,\"agreement\":{\"by\":\"報告者CSIRT責任者\",\"at\":"
+                       "\"2026-11-21T10:00:00+09:00\",\"note\":\"GREENでの提供に同意\"}}"),
+             200, &r);
+    assert_string_equal(jstr(json_object_get(r.json, "agreement"), "by"), "報告者CSIRT責任者");
     resp_free(&r);
     send_ok(id, false, 1);
     /* The agreement is the centre's record, not shown to the recipient. */
     json_t *v = get_adv(METI, id);
     assert_null(json_object_get(v, "agreement"));
-    assert_null(strstr(str(v, "raw_"), "報告者CSIRT責任者"));
+    assert_null(strstr(jstr(v, "raw_"), "報告者CSIRT責任者"));
     json_decref(v);
 
     /* At AMBER, another sector than the report's is a widening too. */
     doc = json_pack("{s:s, s:{s:i, s:i}, s:o}", "title", "ガス分野にも", "source", "incident_id", 1,
                     "report_number", 1, "answers",
                     answers("TLP:AMBER", "[\"meti\"]", "[\"core.electricity\",\"core.gas\"]", ""));
-    call("POST", "/api/v1/advisories", NC, doc, 201, &r);
-    id = num(r.json, "id");
+    api_call(&S, "POST", "/api/v1/advisories", NC, doc, 201, &r);
+    id = jnum(r.json, "id");
     resp_free(&r);
     send_adv(id, false, 422, &r);
     assert_only_error(&r, "/agreement", "widening_needs_agreement");
@@ -818,8 +780,8 @@ static void widening(void **st)
     doc = json_pack("{s:s, s:{s:i, s:i}, s:[I], s:o}", "title", "名指し", "source", "incident_id",
                     1, "report_number", 1, "named", (json_int_t)O_KAEDE, "answers",
                     answers("TLP:AMBER", ELEC, ""));
-    call("POST", "/api/v1/advisories", NC, doc, 201, &r);
-    id = num(r.json, "id");
+    api_call(&S, "POST", "/api/v1/advisories", NC, doc, 201, &r);
+    id = jnum(r.json, "id");
     resp_free(&r);
     send_adv(id, false, 422, &r);
     assert_only_error(&r, "/agreement", "widening_needs_agreement");
@@ -835,25 +797,25 @@ static void series_source(void **st)
         json_pack("{s:s, s:{s:i, s:i}, s:o}", "title", "系列の第1報", "source", "incident_id", 1,
                   "report_number", 1, "answers", answers("TLP:GREEN", ELEC, ""));
     json_object_set_new(doc, "agreement",
-                        J("{\"by\":\"報告者\",\"at\":\"2026-11-21T10:00:00+09:00\"}"));
+                        test_json("{\"by\":\"報告者\",\"at\":\"2026-11-21T10:00:00+09:00\"}"));
     struct resp r;
-    call("POST", "/api/v1/advisories", NC, doc, 201, &r);
-    int64_t first = num(r.json, "id");
+    api_call(&S, "POST", "/api/v1/advisories", NC, doc, 201, &r);
+    int64_t first = jnum(r.json, "id");
     resp_free(&r);
     send_ok(first, false, 1);
     /* Another incident's report as the follow-up's source: refused, nothing stored. */
     doc = json_pack("{s:s, s:I, s:{s:i, s:i}, s:o}", "title", "第2報", "follows", (json_int_t)first,
                     "source", "incident_id", 2, "report_number", 1, "answers",
                     answers("TLP:GREEN", ELEC, ""));
-    call("POST", "/api/v1/advisories", NC, doc, 422, &r);
+    api_call(&S, "POST", "/api/v1/advisories", NC, doc, 422, &r);
     assert_only_error(&r, "/source/incident_id", "series_source");
     resp_free(&r);
     /* Inherited: the reporter of incident 1 may not be named in the 第2報 either. */
     doc = json_pack(
         "{s:s, s:I, s:o}", "title", "第2報", "follows", (json_int_t)first, "answers",
         answers("TLP:GREEN", ELEC, "\"overview\":{\"overview\":\"東都電力の配信APIへの攻撃\"}"));
-    call("POST", "/api/v1/advisories", NC, doc, 201, &r);
-    int64_t second = num(r.json, "id");
+    api_call(&S, "POST", "/api/v1/advisories", NC, doc, 201, &r);
+    int64_t second = jnum(r.json, "id");
     assert_null(json_object_get(r.json, "agreement")); /* not inherited */
     resp_free(&r);
     send_adv(second, false, 422, &r);
@@ -863,8 +825,9 @@ static void series_source(void **st)
     /* Nor moved to another incident by an edit. */
     char path[64];
     snprintf(path, sizeof path, "/api/v1/advisories/%lld", (long long)second);
-    call("PATCH", path, NC, J("{\"version\":1,\"source\":{\"incident_id\":2,\"report_number\":1}}"),
-         422, &r);
+    api_call(&S, "PATCH", path, NC,
+             test_json("{\"version\":1,\"source\":{\"incident_id\":2,\"report_number\":1}}"), 422,
+             &r);
     assert_only_error(&r, "/source/incident_id", "immutable");
     resp_free(&r);
 }
@@ -879,7 +842,7 @@ static int64_t upload_file(const char *tok, const char *name, const char *conten
     struct resp r;
     http(&S, "POST", path, tok, NULL, NULL, "text/plain", content, &r);
     if (r.status != 201) fail_msg("upload %s: %ld %s", name, r.status, r.body);
-    int64_t id = strtoll(str(r.json, "id"), NULL, 10);
+    int64_t id = strtoll(jstr(r.json, "id"), NULL, 10);
     resp_free(&r);
     return id;
 }
@@ -924,7 +887,7 @@ static void annex_files(void **st)
     size_t before = adv_count();
     json_t *doc = json_pack("{s:s, s:o}", "title", "他組織のファイル", "answers",
                             with_files(answers("TLP:GREEN", ELEC, ""), &fm, 1));
-    call("POST", "/api/v1/advisories", NC, doc, 422, &r);
+    api_call(&S, "POST", "/api/v1/advisories", NC, doc, 422, &r);
     assert_only_error(&r, "/answers/content/attachments/0", "unknown_attachment");
     resp_free(&r);
     assert_int_equal(adv_count(), before);
@@ -935,10 +898,10 @@ static void annex_files(void **st)
                with_files(answers("TLP:GREEN", "[\"meti\",\"mhlw\"]",
                                   "[\"core.electricity\",\"ci.electricity\",\"ci.medical\"]", ""),
                           both, 2),
-               J("{\"/content/attachments/1\":[\"secret\"]}"));
+               test_json("{\"/content/attachments/1\":[\"secret\"]}"));
     doc = json_pack("{s:s, s:o}", "title", "同じファイル", "answers",
                     with_files(answers("TLP:GREEN", ELEC, ""), &fa, 1));
-    call("POST", "/api/v1/advisories", NC, doc, 422, &r); /* bound to the first */
+    api_call(&S, "POST", "/api/v1/advisories", NC, doc, 422, &r); /* bound to the first */
     assert_only_error(&r, "/answers/content/attachments/0", "unknown_attachment");
     resp_free(&r);
     send_ok(id, true, -1);
@@ -972,10 +935,10 @@ static void annex_files(void **st)
     int64_t fr = upload_file(NC, "annex-r.txt", "R");
     int64_t d1 = create("解放前", with_files(answers("TLP:GREEN", ELEC, ""), &fr, 1), NULL);
     snprintf(path, sizeof path, "/api/v1/advisories/%lld", (long long)d1);
-    call("PATCH", path, NC,
-         json_pack("{s:I, s:o, s:{}}", "version", (json_int_t)1, "answers",
-                   answers("TLP:GREEN", ELEC, ""), "labels"),
-         200, &r);
+    api_call(&S, "PATCH", path, NC,
+             json_pack("{s:I, s:o, s:{}}", "version", (json_int_t)1, "answers",
+                       answers("TLP:GREEN", ELEC, ""), "labels"),
+             200, &r);
     resp_free(&r);
     create("解放後", with_files(answers("TLP:GREEN", ELEC, ""), &fr, 1), NULL);
 
@@ -984,8 +947,8 @@ static void annex_files(void **st)
     doc = json_pack("{s:s, s:{s:i, s:i}, s:o}", "title", "報告に基づく別紙", "source",
                     "incident_id", 1, "report_number", 1, "answers",
                     with_files(answers("TLP:AMBER", ELEC, ""), &fn, 1));
-    call("POST", "/api/v1/advisories", NC, doc, 201, &r);
-    int64_t from_report = num(r.json, "id");
+    api_call(&S, "POST", "/api/v1/advisories", NC, doc, 201, &r);
+    int64_t from_report = jnum(r.json, "id");
     resp_free(&r);
     send_adv(from_report, false, 422, &r);
     assert_only_error(&r, "/answers/content/attachments/0", "names_source");
@@ -1033,13 +996,13 @@ static void delivery_and_relay(void **st)
     } got[] = {{TOTO}, {TEISAC}};
     for (size_t i = 0; i < 2; i++) {
         v = get_adv(got[i].tok, id);
-        assert_int_equal(num(v, "relayed_from"), O_METI);
-        assert_non_null(strstr(str(v, "raw_"), "RELAY-MARK"));
+        assert_int_equal(jnum(v, "relayed_from"), O_METI);
+        assert_non_null(strstr(jstr(v, "raw_"), "RELAY-MARK"));
         json_decref(v);
         json_t *row = inbox_row(got[i].tok, "advisory", id, NULL);
         assert_non_null(row);
-        assert_int_equal(num(row, "relayed_from"), O_METI);
-        assert_int_equal(num(json_object_get(row, "object"), "id"), id);
+        assert_int_equal(jnum(row, "relayed_from"), O_METI);
+        assert_int_equal(jnum(json_object_get(row, "object"), "id"), id);
         json_decref(row);
     }
     /* The contractor of a holder reads AMBER too. */
@@ -1056,7 +1019,7 @@ static void delivery_and_relay(void **st)
     relay(TOTO, id, 403, -1, -1);
     /* The relayed rows keep the ministry as relayer. */
     json_t *row = inbox_row(TOTO, "advisory", id, NULL);
-    assert_int_equal(num(row, "relayed_from"), O_METI);
+    assert_int_equal(jnum(row, "relayed_from"), O_METI);
     json_decref(row);
 
     /* RED goes to its addressees only. */
@@ -1075,7 +1038,7 @@ static void direct_audience(void **st)
     int64_t id = create("金融 GREEN 直接", answers("TLP:GREEN", FINANCE, ""), NULL);
     struct resp r;
     send_adv(id, true, 200, &r);
-    assert_int_equal(num(r.json, "delivered_to"), 2);
+    assert_int_equal(jnum(r.json, "delivered_to"), 2);
     assert_true(json_is_true(json_object_get(r.json, "delivered_direct")));
     resp_free(&r);
     int64_t got[16];
@@ -1091,12 +1054,12 @@ static void direct_audience(void **st)
         assert_false(in_inbox(others[i], id));
     }
     /* Listing by the recipient shows it; by others it is not there. */
-    call("GET", "/api/v1/advisories?limit=1000", WANGAN, NULL, 200, &r);
+    api_call(&S, "GET", "/api/v1/advisories?limit=1000", WANGAN, NULL, 200, &r);
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(r.json, "items"), i, it)
     {
-        assert_int_not_equal(num(it, "id"), id);
+        assert_int_not_equal(jnum(it, "id"), id);
     }
     resp_free(&r);
 }
@@ -1113,7 +1076,7 @@ static void secret_and_acks(void **st)
                                 "[\"core.electricity\",\"ci.electricity\",\"ci.medical\"]",
                                 "\"overview\":{\"overview\":\"GREEN-OPEN-MARK\"},\"other\":{"
                                 "\"other\":\"【秘】" SECRET_MARK "\"}"),
-                        J("{\"/other/other\":[\"secret\"]}"));
+                        test_json("{\"/other/other\":[\"secret\"]}"));
     send_ok(id, true, 5);
     int64_t all[] = {O_MHLW, O_METI, O_TOTO, O_KENSEI, O_TEISAC}, got[16];
     size_t n = ack_orgs(NC, id, false, got, 16);
@@ -1123,11 +1086,11 @@ static void secret_and_acks(void **st)
 
     /* Members see the secret field; the friend does not, anywhere. */
     json_t *v = get_adv(TOTO, id);
-    assert_non_null(strstr(str(v, "raw_"), SECRET_MARK));
+    assert_non_null(strstr(jstr(v, "raw_"), SECRET_MARK));
     json_decref(v);
     v = get_adv(KENSEI, id);
-    assert_non_null(strstr(str(v, "raw_"), "GREEN-OPEN-MARK"));
-    assert_null(strstr(str(v, "raw_"), SECRET_MARK));
+    assert_non_null(strstr(jstr(v, "raw_"), "GREEN-OPEN-MARK"));
+    assert_null(strstr(jstr(v, "raw_"), SECRET_MARK));
     assert_null(json_object_get(json_object_get(json_object_get(v, "answers"), "other"), "other"));
     json_decref(v);
     char path[96];
@@ -1158,7 +1121,7 @@ static void secret_and_acks(void **st)
     ack(WANGAN, id, "read", 404);
     struct resp r;
     snprintf(path, sizeof path, "/api/v1/advisories/%lld/ack", (long long)id);
-    call("POST", path, TOTO, J("{\"status\":\"done\"}"), 422, &r);
+    api_call(&S, "POST", path, TOTO, test_json("{\"status\":\"done\"}"), 422, &r);
     resp_free(&r);
     n = ack_orgs(NC, id, true, got, 16);
     assert_ids(got, n, all, 5);
@@ -1169,19 +1132,19 @@ static void secret_and_acks(void **st)
     assert_ids(got, n, after1, 4);
     ack(TOTO, id, "actioned", 200);
     v = get_adv(TOTO, id);
-    assert_string_equal(str(v, "acknowledgment"), "actioned");
+    assert_string_equal(jstr(v, "acknowledgment"), "actioned");
     json_decref(v);
     row = inbox_row(TOTO, "advisory", id, NULL);
-    assert_string_equal(str(row, "acknowledgment"), "actioned");
-    assert_non_null(str(row, "acknowledged_at"));
+    assert_string_equal(jstr(row, "acknowledgment"), "actioned");
+    assert_non_null(jstr(row, "acknowledged_at"));
     json_decref(row);
     /* The unacknowledged filter of the inbox. */
-    call("GET", "/api/v1/inbox?unacknowledged=true&limit=1000", TOTO, NULL, 200, &r);
+    api_call(&S, "GET", "/api/v1/inbox?unacknowledged=true&limit=1000", TOTO, NULL, 200, &r);
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(r.json, "items"), i, it)
     {
-        assert_false(strcmp(str(it, "kind"), "advisory") == 0 && num(it, "object_id") == id);
+        assert_false(strcmp(jstr(it, "kind"), "advisory") == 0 && jnum(it, "object_id") == id);
     }
     resp_free(&r);
     ack(KENSEI, id, "not_applicable", 200);
@@ -1196,7 +1159,7 @@ static void secret_and_acks(void **st)
     int64_t own[] = {O_TOTO};
     assert_ids(got, n, own, 1);
     snprintf(path, sizeof path, "/api/v1/advisories/%lld/acks?pending=maybe", (long long)id);
-    call("GET", path, NC, NULL, 400, &r);
+    api_call(&S, "GET", path, NC, NULL, 400, &r);
     resp_free(&r);
 }
 
@@ -1208,26 +1171,27 @@ static void follow_ups(void **st)
     int64_t first = create("第1報", answers("TLP:GREEN", FINANCE, ""), NULL);
     json_t *v = get_adv(NC, first);
     char ident[32];
-    snprintf(ident, sizeof ident, "%s", str(v, "identification_number"));
+    snprintf(ident, sizeof ident, "%s", jstr(v, "identification_number"));
     json_decref(v);
     send_ok(first, false, 1);
     struct resp r;
-    call("POST", "/api/v1/advisories", NC,
-         json_pack("{s:s, s:I, s:o}", "title", "第2報", "follows", (json_int_t)first, "answers",
-                   answers("TLP:GREEN", FINANCE, "\"overview\":{\"overview\":\"SECOND\"}")),
-         201, &r);
-    int64_t second = num(r.json, "id");
-    assert_string_equal(str(r.json, "identification_number"), ident);
-    assert_int_equal(num(r.json, "number"), 2);
-    assert_int_equal(num(r.json, "follows"), first);
+    api_call(&S, "POST", "/api/v1/advisories", NC,
+             json_pack("{s:s, s:I, s:o}", "title", "第2報", "follows", (json_int_t)first, "answers",
+                       answers("TLP:GREEN", FINANCE, "\"overview\":{\"overview\":\"SECOND\"}")),
+             201, &r);
+    int64_t second = jnum(r.json, "id");
+    assert_string_equal(jstr(r.json, "identification_number"), ident);
+    assert_int_equal(jnum(r.json, "number"), 2);
+    assert_int_equal(jnum(r.json, "follows"), first);
     assert_int_equal(
-        num(json_object_get(json_object_get(r.json, "answers"), "header"), "report_number"), 2);
+        jnum(json_object_get(json_object_get(r.json, "answers"), "header"), "report_number"), 2);
     resp_free(&r);
     /* A follow-up may not be re-pointed. */
     char path[64];
     snprintf(path, sizeof path, "/api/v1/advisories/%lld", (long long)second);
-    call("PATCH", path, NC,
-         json_pack("{s:I, s:I}", "version", (json_int_t)1, "follows", (json_int_t)first), 422, &r);
+    api_call(&S, "PATCH", path, NC,
+             json_pack("{s:I, s:I}", "version", (json_int_t)1, "follows", (json_int_t)first), 422,
+             &r);
     assert_true(has_error(&r, "/follows", "immutable"));
     resp_free(&r);
     send_ok(second, false, 1);
@@ -1240,16 +1204,16 @@ static void follow_ups(void **st)
     /* The series by identification number. */
     char q[96];
     snprintf(q, sizeof q, "/api/v1/advisories?identification_number=%s", ident);
-    call("GET", q, FSA, NULL, 200, &r);
+    api_call(&S, "GET", q, FSA, NULL, 200, &r);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2);
     resp_free(&r);
     /* Following the second gives 第3報. */
-    call("POST", "/api/v1/advisories", NC,
-         json_pack("{s:s, s:I, s:o}", "title", "第3報", "follows", (json_int_t)second, "answers",
-                   answers("TLP:GREEN", FINANCE, "")),
-         201, &r);
-    assert_string_equal(str(r.json, "identification_number"), ident);
-    assert_int_equal(num(r.json, "number"), 3);
+    api_call(&S, "POST", "/api/v1/advisories", NC,
+             json_pack("{s:s, s:I, s:o}", "title", "第3報", "follows", (json_int_t)second,
+                       "answers", answers("TLP:GREEN", FINANCE, "")),
+             201, &r);
+    assert_string_equal(jstr(r.json, "identification_number"), ident);
+    assert_int_equal(jnum(r.json, "number"), 3);
     resp_free(&r);
 }
 
@@ -1261,11 +1225,11 @@ static void follow_up_twice(void **st)
     int64_t first = create("二重続報の第1報", answers("TLP:GREEN", FINANCE, ""), NULL);
     send_ok(first, false, 1);
     struct resp r;
-    call("POST", "/api/v1/advisories", NC,
-         json_pack("{s:s, s:I, s:o}", "title", "続報A", "follows", (json_int_t)first, "answers",
-                   answers("TLP:GREEN", FINANCE, "")),
-         201, &r);
-    assert_int_equal(num(r.json, "number"), 2);
+    api_call(&S, "POST", "/api/v1/advisories", NC,
+             json_pack("{s:s, s:I, s:o}", "title", "続報A", "follows", (json_int_t)first, "answers",
+                       answers("TLP:GREEN", FINANCE, "")),
+             201, &r);
+    assert_int_equal(jnum(r.json, "number"), 2);
     resp_free(&r);
     size_t before = adv_count();
     json_t *doc = json_pack("{s:s, s:I, s:o}", "title", "続報B", "follows", (json_int_t)first,
@@ -1299,7 +1263,7 @@ static void printed_form(void **st)
     send_ok(id, false, 1);
     json_t *v = get_adv(NC, id);
     char ident[32];
-    snprintf(ident, sizeof ident, "%s", str(v, "identification_number"));
+    snprintf(ident, sizeof ident, "%s", jstr(v, "identification_number"));
     json_decref(v);
     char path[96], ctype[128];
     snprintf(path, sizeof path, "/api/v1/advisories/%lld/form", (long long)id);

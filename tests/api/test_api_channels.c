@@ -23,28 +23,6 @@ static char NC[128], NCADMIN[128], METI[128], FSA[128], TOTO[128], TOTOR[128], T
     TEISAC[128], KENSEI[128], WANGAN[128], MINATO[128], TSS[128], IPA[128], KAEDE[128];
 static int64_t O_TOTO, O_KENSEI, O_TEISAC, O_WANGAN;
 
-/* ---- helpers ---------------------------------------------------------------------------- */
-
-static json_t *J(const char *text)
-{
-    json_error_t e;
-    json_t *j = json_loads(text, 0, &e);
-    if (!j) fail_msg("test JSON does not parse (%s): %s", e.text, text);
-    return j;
-}
-
-static void call(const char *method, const char *path, const char *tok, json_t *body, long want,
-                 struct resp *r)
-{
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    http_json(&S, method, path, tok, text, r);
-    free(text);
-    if (r->status != want)
-        fail_msg("%s %s: %ld (want %ld): %s", method, path, r->status, want,
-                 r->body ? r->body : "");
-}
-
 static long status_of(const char *path, const char *tok)
 {
     struct resp r;
@@ -54,33 +32,13 @@ static long status_of(const char *path, const char *tok)
     return st;
 }
 
-static const char *str(const json_t *j, const char *key)
-{
-    return json_string_value(json_object_get(j, key));
-}
-
-static int64_t num(const json_t *j, const char *key)
-{
-    return json_integer_value(json_object_get(j, key));
-}
-
-static int64_t org_of(const char *tok)
-{
-    struct resp r;
-    call("GET", "/api/v1/me", tok, NULL, 200, &r);
-    int64_t id = num(json_object_get(r.json, "org"), "id");
-    resp_free(&r);
-    assert_true(id > 0);
-    return id;
-}
-
 static bool has_error(const struct resp *r, const char *pointer, const char *rule)
 {
     size_t i;
     json_t *e;
     json_array_foreach(json_object_get(r->json, "errors"), i, e)
     {
-        if (strcmp(str(e, "pointer"), pointer) == 0 && strcmp(str(e, "rule"), rule) == 0)
+        if (strcmp(jstr(e, "pointer"), pointer) == 0 && strcmp(jstr(e, "rule"), rule) == 0)
             return true;
     }
     return false;
@@ -90,13 +48,13 @@ static bool has_error(const struct resp *r, const char *pointer, const char *rul
 static bool listed(const char *path, const char *tok, int64_t id)
 {
     struct resp r;
-    call("GET", path, tok, NULL, 200, &r);
+    api_call(&S, "GET", path, tok, NULL, 200, &r);
     bool found = false;
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(r.json, "items"), i, it)
     {
-        if (num(it, "id") == id) found = true;
+        if (jnum(it, "id") == id) found = true;
     }
     resp_free(&r);
     return found;
@@ -105,13 +63,13 @@ static bool listed(const char *path, const char *tok, int64_t id)
 static bool in_inbox(const char *tok, const char *kind, int64_t object_id)
 {
     struct resp r;
-    call("GET", "/api/v1/inbox?limit=1000", tok, NULL, 200, &r);
+    api_call(&S, "GET", "/api/v1/inbox?limit=1000", tok, NULL, 200, &r);
     bool found = false;
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(r.json, "items"), i, it)
     {
-        if (strcmp(str(it, "kind"), kind) == 0 && num(it, "object_id") == object_id) {
+        if (strcmp(jstr(it, "kind"), kind) == 0 && jnum(it, "object_id") == object_id) {
             found = true;
             assert_non_null(json_object_get(it, "object"));
         }
@@ -137,7 +95,7 @@ static char *messages(const char *kind, int64_t id, const char *tok)
     json_t *m;
     json_array_foreach(json_object_get(r.json, "items"), i, m)
     {
-        snprintf(out + strlen(out), 65536 - strlen(out), "%s|", str(m, "body"));
+        snprintf(out + strlen(out), 65536 - strlen(out), "%s|", jstr(m, "body"));
     }
     resp_free(&r);
     return out;
@@ -157,10 +115,10 @@ static int64_t post(const char *kind, int64_t id, const char *tok, const char *b
     char path[96];
     snprintf(path, sizeof path, "/api/v1/%s/%lld/messages", kind, (long long)id);
     json_t *doc = json_pack("{s:s, s:s}", "body", body, "tlp", tlp);
-    if (labels) json_object_set_new(doc, "labels", J(labels));
+    if (labels) json_object_set_new(doc, "labels", test_json(labels));
     struct resp r;
-    call("POST", path, tok, doc, want, &r);
-    int64_t mid = want == 201 ? num(r.json, "id") : 0;
+    api_call(&S, "POST", path, tok, doc, want, &r);
+    int64_t mid = want == 201 ? jnum(r.json, "id") : 0;
     if (out)
         *out = r;
     else
@@ -205,10 +163,10 @@ static int setup(void **state)
     bearer(&S, "tss-reporter", TSS, sizeof TSS);
     bearer(&S, "ipa-analyst", IPA, sizeof IPA);
     bearer(&S, "kaede-admin", KAEDE, sizeof KAEDE);
-    O_TOTO = org_of(TOTO);
-    O_KENSEI = org_of(KENSEI);
-    O_TEISAC = org_of(TEISAC);
-    O_WANGAN = org_of(WANGAN);
+    O_TOTO = srv_org_of(&S, TOTO);
+    O_KENSEI = srv_org_of(&S, KENSEI);
+    O_TEISAC = srv_org_of(&S, TEISAC);
+    O_WANGAN = srv_org_of(&S, WANGAN);
     return 0;
 }
 
@@ -228,11 +186,11 @@ static void open_channels(void **st)
 {
     (void)st;
     struct resp r;
-    call("POST", "/api/v1/threads", NC,
-         json_pack("{s:s, s:I}", "title", "東都電力との個別連絡", "org_id", (json_int_t)O_TOTO),
-         201, &r);
-    T_TOTO = num(r.json, "id");
-    assert_string_equal(str(r.json, "kind"), "one_to_one");
+    api_call(&S, "POST", "/api/v1/threads", NC,
+             json_pack("{s:s, s:I}", "title", "東都電力との個別連絡", "org_id", (json_int_t)O_TOTO),
+             201, &r);
+    T_TOTO = jnum(r.json, "id");
+    assert_string_equal(jstr(r.json, "kind"), "one_to_one");
     assert_int_equal(json_array_size(json_object_get(r.json, "members")), 1);
     assert_int_equal(json_integer_value(json_array_get(json_object_get(r.json, "members"), 0)),
                      O_TOTO);
@@ -242,27 +200,28 @@ static void open_channels(void **st)
     assert_string_equal(loc, want);
     resp_free(&r);
 
-    call("POST", "/api/v1/groups", NC,
-         json_pack("{s:s, s:[I, I, I]}", "title", "電力・医療WG", "members", (json_int_t)O_TOTO,
-                   (json_int_t)O_KENSEI, (json_int_t)O_TEISAC),
-         201, &r);
-    G_FRIEND = num(r.json, "id");
-    assert_string_equal(str(r.json, "kind"), "group");
+    api_call(&S, "POST", "/api/v1/groups", NC,
+             json_pack("{s:s, s:[I, I, I]}", "title", "電力・医療WG", "members", (json_int_t)O_TOTO,
+                       (json_int_t)O_KENSEI, (json_int_t)O_TEISAC),
+             201, &r);
+    G_FRIEND = jnum(r.json, "id");
+    assert_string_equal(jstr(r.json, "kind"), "group");
     assert_int_equal(json_array_size(json_object_get(r.json, "members")), 3);
     resp_free(&r);
 
     /* Only the centre opens channels. */
-    call("POST", "/api/v1/threads", TOTO,
-         json_pack("{s:s, s:I}", "title", "x", "org_id", (json_int_t)O_KENSEI), 403, &r);
+    api_call(&S, "POST", "/api/v1/threads", TOTO,
+             json_pack("{s:s, s:I}", "title", "x", "org_id", (json_int_t)O_KENSEI), 403, &r);
     resp_free(&r);
-    call("POST", "/api/v1/groups", METI,
-         json_pack("{s:s, s:[I]}", "title", "x", "members", (json_int_t)O_TOTO), 403, &r);
+    api_call(&S, "POST", "/api/v1/groups", METI,
+             json_pack("{s:s, s:[I]}", "title", "x", "members", (json_int_t)O_TOTO), 403, &r);
     resp_free(&r);
-    call("POST", "/api/v1/groups", TOTOC,
-         json_pack("{s:s, s:[I]}", "title", "x", "members", (json_int_t)O_TOTO), 403, &r);
+    api_call(&S, "POST", "/api/v1/groups", TOTOC,
+             json_pack("{s:s, s:[I]}", "title", "x", "members", (json_int_t)O_TOTO), 403, &r);
     resp_free(&r);
     /* Members must exist. */
-    call("POST", "/api/v1/groups", NC, J("{\"title\":\"x\",\"members\":[999999]}"), 422, &r);
+    api_call(&S, "POST", "/api/v1/groups", NC, test_json("{\"title\":\"x\",\"members\":[999999]}"),
+             422, &r);
     assert_true(has_error(&r, "/members/0", "unknown_organisation"));
     resp_free(&r);
 
@@ -298,7 +257,7 @@ static void open_channels(void **st)
     /* Nor can they post there. */
     post("groups", G_FRIEND, WANGAN, "x", "TLP:GREEN", NULL, 404, NULL);
     /* A member may not manage it. */
-    call("PATCH", gpath, TOTO, J("{\"version\":1,\"title\":\"x\"}"), 403, &r);
+    api_call(&S, "PATCH", gpath, TOTO, test_json("{\"version\":1,\"title\":\"x\"}"), 403, &r);
     resp_free(&r);
 }
 
@@ -313,19 +272,19 @@ static void group_messages(void **st)
     resp_free(&r);
     assert_false(sees("groups", G_FRIEND, NC, "SECRET-TO-FRIEND"));
     assert_false(sees("groups", G_FRIEND, TOTO, "SECRET-TO-FRIEND"));
-    call("GET", "/api/v1/inbox?kind=message", TOTO, NULL, 200, &r);
+    api_call(&S, "GET", "/api/v1/inbox?kind=message", TOTO, NULL, 200, &r);
     assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0);
     resp_free(&r);
 
     /* Without the friend it goes, and a member reads it. */
-    call("POST", "/api/v1/groups", NC,
-         json_pack("{s:s, s:[I, I]}", "title", "電力WG", "members", (json_int_t)O_TOTO,
-                   (json_int_t)O_TEISAC),
-         201, &r);
-    int64_t g2 = num(r.json, "id");
+    api_call(&S, "POST", "/api/v1/groups", NC,
+             json_pack("{s:s, s:[I, I]}", "title", "電力WG", "members", (json_int_t)O_TOTO,
+                       (json_int_t)O_TEISAC),
+             201, &r);
+    int64_t g2 = jnum(r.json, "id");
     resp_free(&r);
     int64_t m = post("groups", g2, NC, "GROUP-SECRET-MARK", "TLP:AMBER", "[\"secret\"]", 201, &r);
-    assert_int_equal(num(r.json, "delivered_to"), 2);
+    assert_int_equal(jnum(r.json, "delivered_to"), 2);
     assert_string_equal(json_string_value(json_array_get(json_object_get(r.json, "labels"), 0)),
                         "secret");
     resp_free(&r);
@@ -347,7 +306,7 @@ static void group_messages(void **st)
                 {"TLP:GREEN", "MSG-GREEN-MARK", true, 0}};
     for (size_t i = 0; i < 4; i++) {
         msgs[i].id = post("groups", G_FRIEND, NC, msgs[i].mark, msgs[i].tlp, NULL, 201, &r);
-        assert_int_equal(num(r.json, "delivered_to"), 3);
+        assert_int_equal(jnum(r.json, "delivered_to"), 3);
         resp_free(&r);
     }
     for (size_t i = 0; i < 4; i++) {
@@ -366,15 +325,15 @@ static void group_messages(void **st)
     }
     /* A member posts; the centre and the other members receive it. */
     int64_t reply = post("groups", G_FRIEND, TOTOR, "REPLY-FROM-TOTO", "TLP:GREEN", NULL, 201, &r);
-    assert_int_equal(num(r.json, "sender_org"), O_TOTO);
-    assert_int_equal(num(r.json, "delivered_to"), 3);
+    assert_int_equal(jnum(r.json, "sender_org"), O_TOTO);
+    assert_int_equal(jnum(r.json, "delivered_to"), 3);
     resp_free(&r);
     assert_true(in_inbox(NC, "message", reply));
     assert_true(in_inbox(KENSEI, "message", reply));
     assert_false(in_inbox(TOTO, "message", reply));
     /* A one-to-one message. */
     int64_t one = post("threads", T_TOTO, NC, "ONE-TO-ONE-MARK", "TLP:AMBER", NULL, 201, &r);
-    assert_int_equal(num(r.json, "delivered_to"), 1);
+    assert_int_equal(jnum(r.json, "delivered_to"), 1);
     resp_free(&r);
     assert_true(sees("threads", T_TOTO, TOTOR, "ONE-TO-ONE-MARK"));
     assert_true(in_inbox(TOTO, "message", one));
@@ -395,20 +354,20 @@ static void membership_change(void **st)
     snprintf(gpath, sizeof gpath, "/api/v1/groups/%lld", (long long)G_FRIEND);
     snprintf(gmsg, sizeof gmsg, "%s/messages", gpath);
     struct resp r;
-    call("GET", gpath, NC, NULL, 200, &r);
-    int64_t ver = num(r.json, "version");
+    api_call(&S, "GET", gpath, NC, NULL, 200, &r);
+    int64_t ver = jnum(r.json, "version");
     resp_free(&r);
     /* Remove the friend. */
-    call("PATCH", gpath, NC,
-         json_pack("{s:I, s:[I, I]}", "version", (json_int_t)ver, "members", (json_int_t)O_TOTO,
-                   (json_int_t)O_TEISAC),
-         200, &r);
+    api_call(&S, "PATCH", gpath, NC,
+             json_pack("{s:I, s:[I, I]}", "version", (json_int_t)ver, "members", (json_int_t)O_TOTO,
+                       (json_int_t)O_TEISAC),
+             200, &r);
     assert_int_equal(json_array_size(json_object_get(r.json, "members")), 2);
-    assert_int_equal(num(r.json, "version"), ver + 1);
+    assert_int_equal(jnum(r.json, "version"), ver + 1);
     resp_free(&r);
     /* Stale version. */
-    call("PATCH", gpath, NC, json_pack("{s:I, s:s}", "version", (json_int_t)ver, "title", "x"), 409,
-         &r);
+    api_call(&S, "PATCH", gpath, NC,
+             json_pack("{s:I, s:s}", "version", (json_int_t)ver, "title", "x"), 409, &r);
     resp_free(&r);
     /* Gone for it: the group, its messages, its list, its inbox rows. */
     assert_int_equal(status_of(gpath, KENSEI), 404);
@@ -416,7 +375,7 @@ static void membership_change(void **st)
     assert_false(listed("/api/v1/groups", KENSEI, G_FRIEND));
     assert_false(in_inbox(KENSEI, "message", before));
     struct resp ib;
-    call("GET", "/api/v1/inbox?kind=message&limit=1000", KENSEI, NULL, 200, &ib);
+    api_call(&S, "GET", "/api/v1/inbox?kind=message&limit=1000", KENSEI, NULL, 200, &ib);
     assert_null(strstr(ib.body, "BEFORE-REMOVAL-MARK"));
     assert_int_equal(json_array_size(json_object_get(ib.json, "items")), 0);
     resp_free(&ib);
@@ -428,10 +387,10 @@ static void membership_change(void **st)
     assert_true(in_inbox(TEISAC, "message", before));
     /* Adding wangan does not give it the history: a message's addressees are the members when
      * it was posted (a TLP:RED message is not for whoever joins later). */
-    call("PATCH", gpath, NC,
-         json_pack("{s:I, s:[I, I, I]}", "version", (json_int_t)(ver + 1), "members",
-                   (json_int_t)O_TOTO, (json_int_t)O_TEISAC, (json_int_t)O_WANGAN),
-         200, &r);
+    api_call(&S, "PATCH", gpath, NC,
+             json_pack("{s:I, s:[I, I, I]}", "version", (json_int_t)(ver + 1), "members",
+                       (json_int_t)O_TOTO, (json_int_t)O_TEISAC, (json_int_t)O_WANGAN),
+             200, &r);
     resp_free(&r);
     assert_false(sees("groups", G_FRIEND, WANGAN, "BEFORE-REMOVAL-MARK"));
     post("groups", G_FRIEND, NC, "AFTER-JOIN-MARK", "TLP:GREEN", NULL, 201, NULL);
@@ -439,9 +398,9 @@ static void membership_change(void **st)
     /* A one-to-one thread keeps its organisation. */
     char tpath[64];
     snprintf(tpath, sizeof tpath, "/api/v1/threads/%lld", (long long)T_TOTO);
-    call("PATCH", tpath, NC,
-         json_pack("{s:I, s:[I]}", "version", (json_int_t)1, "members", (json_int_t)O_KENSEI), 422,
-         &r);
+    api_call(&S, "PATCH", tpath, NC,
+             json_pack("{s:I, s:[I]}", "version", (json_int_t)1, "members", (json_int_t)O_KENSEI),
+             422, &r);
     resp_free(&r);
 }
 
@@ -451,11 +410,11 @@ static int64_t make_product(const char *tier, const char *tlp, const char *title
                             const char *marker)
 {
     struct resp r;
-    call("POST", "/api/v1/products", NC,
-         json_pack("{s:s, s:s, s:s, s:[s], s:{s:s}, s:{}}", "title", title, "tier", tier, "tlp",
-                   tlp, "sectors", "core.electricity", "body", "summary", marker, "labels"),
-         201, &r);
-    int64_t id = num(r.json, "id");
+    api_call(&S, "POST", "/api/v1/products", NC,
+             json_pack("{s:s, s:s, s:s, s:[s], s:{s:s}, s:{}}", "title", title, "tier", tier, "tlp",
+                       tlp, "sectors", "core.electricity", "body", "summary", marker, "labels"),
+             201, &r);
+    int64_t id = jnum(r.json, "id");
     resp_free(&r);
     return id;
 }
@@ -465,7 +424,7 @@ static void release(int64_t id)
     char path[96];
     snprintf(path, sizeof path, "/api/v1/products/%lld/release", (long long)id);
     struct resp r;
-    call("POST", path, NC, NULL, 200, &r);
+    api_call(&S, "POST", path, NC, NULL, 200, &r);
     resp_free(&r);
 }
 
@@ -478,14 +437,14 @@ static void product_push(void **st)
     char path[96];
     snprintf(path, sizeof path, "/api/v1/products/%lld/derive?tier=publication", (long long)comp);
     struct resp r;
-    call("POST", path, NC, NULL, 201, &r);
-    P_PUB = num(r.json, "id");
-    int64_t ver = num(r.json, "version");
+    api_call(&S, "POST", path, NC, NULL, 201, &r);
+    P_PUB = jnum(r.json, "id");
+    int64_t ver = jnum(r.json, "version");
     resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/products/%lld", (long long)P_PUB);
-    call("PATCH", path, NC,
-         json_pack("{s:I, s:s}", "version", (json_int_t)ver, "title", "PUSH-PUB-TITLE 公開版"), 200,
-         &r);
+    api_call(&S, "PATCH", path, NC,
+             json_pack("{s:I, s:s}", "version", (json_int_t)ver, "title", "PUSH-PUB-TITLE 公開版"),
+             200, &r);
     resp_free(&r);
     /* A draft is not pushed, nor public. */
     assert_false(in_inbox(TOTO, "product", P_PUB));
@@ -570,8 +529,8 @@ static void feeds_shape(void **st)
     assert_non_null(resp_header(&r, "Content-Type", ctype, sizeof ctype));
     assert_non_null(strstr(ctype, "json"));
     assert_non_null(r.json);
-    assert_string_equal(str(r.json, "version"), "https://jsonfeed.org/version/1.1");
-    assert_non_null(str(r.json, "title"));
+    assert_string_equal(jstr(r.json, "version"), "https://jsonfeed.org/version/1.1");
+    assert_non_null(jstr(r.json, "title"));
     json_t *items = json_object_get(r.json, "items");
     assert_true(json_is_array(items));
     size_t nitems = json_array_size(items);
@@ -581,21 +540,21 @@ static void feeds_shape(void **st)
     bool demo_clear = false, product = false;
     json_array_foreach(items, i, it)
     {
-        assert_non_null(str(it, "id"));
-        assert_non_null(str(it, "url"));
-        assert_non_null(str(it, "title"));
-        const char *d = str(it, "date_published");
+        assert_non_null(jstr(it, "id"));
+        assert_non_null(jstr(it, "url"));
+        assert_non_null(jstr(it, "title"));
+        const char *d = jstr(it, "date_published");
         assert_non_null(d);
         /* RFC 3339: YYYY-MM-DDTHH:MM:SS…Z */
         assert_true(strlen(d) >= 20 && d[4] == '-' && d[7] == '-' && d[10] == 'T' && d[13] == ':' &&
                     d[strlen(d) - 1] == 'Z');
-        assert_true(str(it, "content_text") || str(it, "content_html"));
-        if (strstr(str(it, "url"), "/feeds/advisories/3")) demo_clear = true;
+        assert_true(jstr(it, "content_text") || jstr(it, "content_html"));
+        if (strstr(jstr(it, "url"), "/feeds/advisories/3")) demo_clear = true;
         char want[64];
         snprintf(want, sizeof want, "/feeds/products/%lld", (long long)P_PUB);
-        if (strstr(str(it, "url"), want)) product = true;
+        if (strstr(jstr(it, "url"), want)) product = true;
         /* Every item is a public page. */
-        char *page = fetch(str(it, "url"), NULL, 200, NULL, 0);
+        char *page = fetch(jstr(it, "url"), NULL, 200, NULL, 0);
         free(page);
     }
     assert_true(demo_clear);

@@ -42,19 +42,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* ---- helpers ---------------------------------------------------------------------------- */
-
-static int64_t org_of(const char *tok)
-{
-    struct resp r;
-    http_json(&S, "GET", "/api/v1/me", tok, NULL, &r);
-    assert_int_equal(r.status, 200);
-    int64_t id = json_integer_value(json_object_get(json_object_get(r.json, "org"), "id"));
-    resp_free(&r);
-    assert_true(id > 0);
-    return id;
-}
-
 static json_t *ddos_report(const char *kind, const char *report_kind)
 {
     json_t *j = json_pack(
@@ -140,7 +127,7 @@ static size_t incident_count(void)
 static void ddos_case(void **st)
 {
     (void)st;
-    int64_t toto = org_of(TOTO), meti = org_of(METI), nc = org_of(NC);
+    int64_t toto = srv_org_of(&S, TOTO), meti = srv_org_of(&S, METI), nc = srv_org_of(&S, NC);
     int64_t asset = first_asset(TOTO, toto);
     struct resp r;
     json_t *rep = ddos_report("quick", "new");
@@ -299,7 +286,7 @@ static void ddos_case(void **st)
 static void ransomware_case(void **st)
 {
     (void)st;
-    int64_t fsa = org_of(FSA);
+    int64_t fsa = srv_org_of(&S, FSA);
     json_t *rep = json_pack("{s:s, s:s, s:s, s:s, s:[s], s:{s:{s:s}, s:{s:b, s:s}, s:{s:s, s:s}, "
                             "s:{s:s, s:s, s:b, s:b}, s:{s:s, s:b, s:b, s:[s]}}}",
                             "form", "ransomware", "kind", "quick", "tlp", "TLP:AMBER+STRICT",
@@ -557,7 +544,7 @@ static const struct bad bads[] = {
 static void validation_rules(void **st)
 {
     (void)st;
-    int64_t other_asset = first_asset(WANGAN, org_of(WANGAN));
+    int64_t other_asset = first_asset(WANGAN, srv_org_of(&S, WANGAN));
     size_t before = incident_count();
     for (size_t i = 0; i < sizeof bads / sizeof *bads; i++) {
         struct resp r;
@@ -746,7 +733,7 @@ static void follow_up_rules(void **st)
     char teisac[128];
     bearer(&S, "teisac-analyst", teisac, sizeof teisac);
     rep = ddos_report("quick", "new");
-    json_object_set_new(rep, "on_behalf_of", json_integer(org_of(TOTO)));
+    json_object_set_new(rep, "on_behalf_of", json_integer(srv_org_of(&S, TOTO)));
     json_object_set_new(rep, "assets", json_pack("[i]", 1));
     post("/api/v1/incidents", teisac, rep, &r);
     expect_422(&r, "/assets", "not_allowed");

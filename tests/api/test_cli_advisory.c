@@ -52,16 +52,6 @@ static json_t *cli_json(int want_rc, const char *const *args)
     return j;
 }
 
-static const char *str(const json_t *j, const char *key)
-{
-    return json_string_value(json_object_get(j, key));
-}
-
-static int64_t num(const json_t *j, const char *key)
-{
-    return json_integer_value(json_object_get(j, key));
-}
-
 static size_t adv_count(void)
 {
     struct resp r;
@@ -93,26 +83,26 @@ static void send_from_file(void **st)
     size_t before = adv_count();
     const char *send[] = {"advisory", "send", path, "--user", "nc-analyst", NULL};
     json_t *v = cli_json(0, send);
-    SENT_ID = num(v, "id");
+    SENT_ID = jnum(v, "id");
     assert_true(SENT_ID > 0);
-    assert_string_equal(str(v, "status"), "sent");
-    assert_int_equal(num(v, "number"), 1);
-    const char *ident = str(v, "identification_number");
+    assert_string_equal(jstr(v, "status"), "sent");
+    assert_int_equal(jnum(v, "number"), 1);
+    const char *ident = jstr(v, "identification_number");
     assert_non_null(ident);
     assert_int_equal(strlen(ident), 14);
     assert_memory_equal(ident, "AD-", 3);
-    assert_string_equal(str(v, "tlp"), "TLP:AMBER");
-    assert_non_null(str(v, "sent_at"));
+    assert_string_equal(jstr(v, "tlp"), "TLP:AMBER");
+    assert_non_null(jstr(v, "sent_at"));
     json_t *hdr = json_object_get(json_object_get(v, "answers"), "header");
-    assert_string_equal(str(hdr, "identification_number"), ident);
-    assert_non_null(str(hdr, "advisory_datetime"));
+    assert_string_equal(jstr(hdr, "identification_number"), ident);
+    assert_non_null(jstr(hdr, "advisory_datetime"));
     /* Normalised as over the API. */
     assert_string_equal(
-        str(json_array_get(
-                json_object_get(json_object_get(json_object_get(v, "answers"), "guidance"),
-                                "domains"),
-                0),
-            "domain"),
+        jstr(json_array_get(
+                 json_object_get(json_object_get(json_object_get(v, "answers"), "guidance"),
+                                 "domains"),
+                 0),
+             "domain"),
         "c2.example.org");
     /* The sender's view: where it went. */
     assert_false(json_is_true(json_object_get(v, "delivered_direct")));
@@ -146,7 +136,7 @@ static void send_from_file(void **st)
     const char *direct[] = {"advisory", "send", path, "--user", "nc-analyst", "--direct", NULL};
     v = cli_json(0, direct);
     assert_true(json_is_true(json_object_get(v, "delivered_direct")));
-    snprintf(url, sizeof url, "/api/v1/advisories/%lld", (long long)num(v, "id"));
+    snprintf(url, sizeof url, "/api/v1/advisories/%lld", (long long)jnum(v, "id"));
     json_decref(v);
     http_json(&S, "GET", url, toto, NULL, &r);
     assert_int_equal(r.status, 200);
@@ -246,7 +236,7 @@ static size_t item_ids(const json_t *items, int64_t *ids, size_t cap)
     json_t *it;
     json_array_foreach(items, i, it)
     {
-        if (n < cap) ids[n++] = num(it, "id");
+        if (n < cap) ids[n++] = jnum(it, "id");
     }
     return n;
 }
@@ -257,8 +247,8 @@ static const json_t *find_object(const json_t *items, const char *kind, int64_t 
     json_t *it;
     json_array_foreach(items, i, it)
     {
-        if (strcmp(str(it, "kind"), kind) == 0 &&
-            num(json_object_get(it, "object"), "id") == object_id)
+        if (strcmp(jstr(it, "kind"), kind) == 0 &&
+            jnum(json_object_get(it, "object"), "id") == object_id)
             return it;
     }
     return NULL;
@@ -274,8 +264,8 @@ static void inbox(void **st)
     const json_t *it = find_object(items, "advisory", SENT_ID);
     assert_non_null(it);
     assert_true(json_is_null(json_object_get(it, "acknowledgment")));
-    assert_string_equal(str(json_object_get(it, "object"), "status"), "sent");
-    assert_non_null(strstr(str(json_object_get(it, "object"), "title"), "CLI-ADV-MARK"));
+    assert_string_equal(jstr(json_object_get(it, "object"), "status"), "sent");
+    assert_non_null(strstr(jstr(json_object_get(it, "object"), "title"), "CLI-ADV-MARK"));
     /* The same rows, in the same order, as the API gives. */
     struct resp r;
     http_json(&S, "GET", "/api/v1/inbox?limit=1000", METI, NULL, &r);
@@ -313,7 +303,7 @@ static void inbox(void **st)
     items = cli_json(0, all);
     it = find_object(items, "advisory", SENT_ID);
     assert_non_null(it);
-    assert_string_equal(str(it, "acknowledgment"), "read");
+    assert_string_equal(jstr(it, "acknowledgment"), "read");
     json_decref(items);
 
     /* --limit: the newest first. */
@@ -321,8 +311,8 @@ static void inbox(void **st)
     items = cli_json(0, one);
     assert_int_equal(json_array_size(items), 1);
     http_json(&S, "GET", "/api/v1/inbox?limit=1", METI, NULL, &r);
-    assert_int_equal(num(json_array_get(items, 0), "id"),
-                     num(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+    assert_int_equal(jnum(json_array_get(items, 0), "id"),
+                     jnum(json_array_get(json_object_get(r.json, "items"), 0), "id"));
     resp_free(&r);
     json_decref(items);
 

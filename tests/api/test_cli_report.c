@@ -45,11 +45,6 @@ static json_t *cli_json(int want_rc, const char *const *args)
     return j;
 }
 
-static const char *str(const json_t *j, const char *key)
-{
-    return json_string_value(json_object_get(j, key));
-}
-
 #define DDOS_QUICK(tlp)                                                                            \
     "{\"form\":\"ddos\",\"kind\":\"quick\",\"tlp\":\"" tlp "\",\"severity\":\"warning\","          \
     "\"aware_at\":\"2026-03-02T08:30+09:00\",\"answers\":{"                                        \
@@ -65,19 +60,19 @@ static void submit_and_follow_up(void **st)
     write_text_file(path, DDOS_QUICK("TLP:AMBER"));
     const char *submit[] = {"report", "submit", path, "--user", "toto-reporter", NULL};
     json_t *v = cli_json(0, submit);
-    const char *ident = str(v, "identification_number");
+    const char *ident = jstr(v, "identification_number");
     assert_non_null(ident);
     assert_int_equal(strlen(ident), 14);
     assert_memory_equal(ident, "NC-", 3);
     assert_int_equal(json_integer_value(json_object_get(v, "report_number")), 1);
     assert_int_equal(json_integer_value(json_object_get(v, "reports")), 1);
-    assert_string_equal(str(v, "form"), "ddos");
-    assert_string_equal(str(v, "tlp"), "TLP:AMBER");
+    assert_string_equal(jstr(v, "form"), "ddos");
+    assert_string_equal(jstr(v, "tlp"), "TLP:AMBER");
     /* The filer sees who reported and where it went. */
-    assert_string_equal(str(json_object_get(v, "source"), "name_ja"), "東都電力株式会社");
+    assert_string_equal(jstr(json_object_get(v, "source"), "name_ja"), "東都電力株式会社");
     assert_true(json_array_size(json_object_get(v, "routing")) >= 2);
     assert_string_equal(
-        str(json_object_get(json_object_get(v, "deadlines"), "detailed_report"), "due_on"),
+        jstr(json_object_get(json_object_get(v, "deadlines"), "detailed_report"), "due_on"),
         "2026-04-01");
     char ident_s[32];
     snprintf(ident_s, sizeof ident_s, "%s", ident);
@@ -95,9 +90,9 @@ static void submit_and_follow_up(void **st)
                           "toto-reporter", "--incident", ident_s, NULL};
     v = cli_json(0, next);
     assert_int_equal(json_integer_value(json_object_get(v, "report_number")), 2);
-    assert_string_equal(str(v, "status"), "closed");
+    assert_string_equal(jstr(v, "status"), "closed");
     assert_non_null(
-        str(json_object_get(json_object_get(v, "deadlines"), "detailed_report"), "submitted_at"));
+        jstr(json_object_get(json_object_get(v, "deadlines"), "detailed_report"), "submitted_at"));
     json_decref(v);
 
     /* The same file again is 第3報 to the platform but says follow_up: fine; as a first report
@@ -158,14 +153,14 @@ static void status_by_ident(void **st)
     const char *submit[] = {"report", "submit", path, "--user", "toto-reporter", NULL};
     json_t *v = cli_json(0, submit);
     char ident[32], id[24];
-    snprintf(ident, sizeof ident, "%s", str(v, "identification_number"));
+    snprintf(ident, sizeof ident, "%s", jstr(v, "identification_number"));
     snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(v, "id")));
     json_decref(v);
 
     const char *meti[] = {"report", "status", ident, "--user", "meti-analyst", NULL};
     v = cli_json(0, meti);
-    assert_string_equal(str(v, "identification_number"), ident);
-    assert_string_equal(str(v, "tlp"), "TLP:RED");
+    assert_string_equal(jstr(v, "identification_number"), ident);
+    assert_string_equal(jstr(v, "tlp"), "TLP:RED");
     /* The same view as GET /api/v1/incidents/{id}. */
     char tok[128], url[64];
     bearer(&S, "meti-analyst", tok, sizeof tok);
@@ -182,7 +177,7 @@ static void status_by_ident(void **st)
     /* By numeric id too. */
     const char *by_id[] = {"report", "status", id, "--user", "meti-analyst", NULL};
     v = cli_json(0, by_id);
-    assert_string_equal(str(v, "identification_number"), ident);
+    assert_string_equal(jstr(v, "identification_number"), ident);
     json_decref(v);
 
     const char *wangan[] = {"report", "status", ident, "--user", "wangan-reporter", NULL};
@@ -215,10 +210,10 @@ static void audited(void **st)
     json_t *a;
     json_array_foreach(json_object_get(r.json, "items"), i, a)
     {
-        if (!str(a, "request_id") || strcmp(str(a, "request_id"), "cli") != 0) continue;
+        if (!jstr(a, "request_id") || strcmp(jstr(a, "request_id"), "cli") != 0) continue;
         n++;
         assert_true(json_is_integer(json_object_get(a, "user_id")));
-        assert_string_equal(str(json_object_get(a, "detail"), "via"), "cli");
+        assert_string_equal(jstr(json_object_get(a, "detail"), "via"), "cli");
     }
     resp_free(&r);
     assert_int_equal(n, 2); /* the AMBER and the RED incident */

@@ -17,6 +17,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "unit_json.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,27 +83,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* JSON text with ' for ". */
-static json_t *J(const char *text)
-{
-    char *s = strdup(text);
-    assert_non_null(s);
-    for (char *p = s; *p; p++)
-        if (*p == '\'') *p = '"';
-    json_error_t je;
-    json_t *j = json_loads(s, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-    if (!j) fprintf(stderr, "bad test JSON: %s: %s\n", je.text, s);
-    free(s);
-    assert_non_null(j);
-    return j;
-}
-
-static void print_errors(const struct jv_errors *errs)
-{
-    for (size_t i = 0; i < errs->n; i++)
-        fprintf(stderr, "  %s [%s] %s\n", errs->e[i].pointer, errs->e[i].rule, errs->e[i].message);
-}
-
 #define SHA256 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 /* Seed 004 fig. 8 as answers (XX filled in with documentation addresses and names). */
@@ -127,7 +108,7 @@ static const char FIG8[] =
 /* Fig. 8 with patch applied: each section of patch replaces fields (null removes one). */
 static json_t *fig8_with(const char *patch)
 {
-    json_t *a = J(FIG8), *p = J(patch ? patch : "{}");
+    json_t *a = ut_json_q(FIG8), *p = ut_json_q(patch ? patch : "{}");
     const char *sk, *fk;
     json_t *sec, *v;
     json_object_foreach(p, sk, sec)
@@ -160,7 +141,7 @@ static void refuse(const char *patch, const char *pointer, const char *rule)
     if (rc != RK_EINVAL || errs.n != 1 || strcmp(errs.e[0].pointer, pointer) != 0 ||
         strcmp(errs.e[0].rule, rule) != 0) {
         fprintf(stderr, "patch %s: want %s [%s], got rc %d:\n", patch, pointer, rule, rc);
-        print_errors(&errs);
+        ut_print_errors(&errs);
     }
     assert_int_equal(rc, RK_EINVAL);
     assert_null(out);
@@ -179,7 +160,7 @@ static json_t *accept(const char *patch)
     int rc = adv_validate(advisory_form(), &refs, a, "/answers", &out, &errs);
     if (rc != RK_OK) {
         fprintf(stderr, "patch %s refused:\n", patch ? patch : "(none)");
-        print_errors(&errs);
+        ut_print_errors(&errs);
     }
     assert_int_equal(rc, RK_OK);
     assert_int_equal(errs.n, 0);
@@ -212,7 +193,7 @@ static void normalises(const char *fld, const char *col, const char *in, const c
 static void refuses_value(const char *fld, const char *col, const char *in, const char *rule)
 {
     char patch[1024], pointer[128];
-    json_t *base = J(FIG8);
+    json_t *base = ut_json_q(FIG8);
     json_t *row0 = json_array_get(json_object_get(json_object_get(base, "guidance"), fld), 0);
     char *row0s = json_dumps(row0, JSON_COMPACT);
     snprintf(patch, sizeof patch, "{'guidance': {'%s': [%s, {'%s': '%s'}]}}", fld, row0s, col, in);
@@ -259,7 +240,7 @@ static void test_form_loaded_and_checked(void **state)
                              : json_array_get(json_object_get(sec, "fields"), 0);
         json_object_set_new(target, bad[i].member, json_loads(bad[i].value, JSON_DECODE_ANY, NULL));
         assert_int_equal(rf_check_definition(copy, &forms->refs, &errs), RK_EINVAL);
-        if (strcmp(errs.e[0].pointer, bad[i].pointer) != 0) print_errors(&errs);
+        if (strcmp(errs.e[0].pointer, bad[i].pointer) != 0) ut_print_errors(&errs);
         assert_string_equal(errs.e[0].pointer, bad[i].pointer);
         assert_string_equal(errs.e[0].rule, "unknown_field");
         json_decref(copy);
@@ -302,7 +283,7 @@ static void test_fig8_valid_and_idempotent(void **state)
 {
     json_t *out = accept(NULL);
     /* multi_enum in data/sectors.json order; everything else as written */
-    json_t *want = J("['ci.info_comm', 'ci.electricity']");
+    json_t *want = ut_json_q("['ci.info_comm', 'ci.electricity']");
     assert_true(
         json_equal(json_object_get(json_object_get(out, "recipients"), "recipient_sectors"), want));
     json_decref(want);
@@ -321,7 +302,8 @@ static void test_liaison_identification_rule_not_applied(void **state)
 static void test_client_check(void **state)
 {
     struct jv_errors errs = {0};
-    json_t *a = J("{'header': {'severity': 'alert', 'identification_number': 'T1',"
+    json_t *a =
+        ut_json_q("{'header': {'severity': 'alert', 'identification_number': 'T1',"
                   " 'report_number': null, 'advisory_datetime': '2022-10-03T13:00+09:00'}}");
     assert_int_equal(adv_client_check(a, "/answers", &errs), RK_EINVAL);
     assert_int_equal(errs.n, 2);
@@ -329,12 +311,12 @@ static void test_client_check(void **state)
     assert_string_equal(errs.e[0].rule, "assigned_by_platform");
     assert_string_equal(errs.e[1].pointer, "/answers/header/advisory_datetime");
     json_decref(a);
-    a = J("{'header': {'severity': 'alert'}, 'overview': {'overview': 'x'}}");
+    a = ut_json_q("{'header': {'severity': 'alert'}, 'overview': {'overview': 'x'}}");
     assert_int_equal(adv_client_check(a, "/answers", &errs), RK_OK);
     assert_int_equal(errs.n, 2); /* not reset, nothing added */
     assert_int_equal(adv_client_check(a, NULL, NULL), RK_OK);
     json_decref(a);
-    a = J("{'header': {'report_number': 3}}");
+    a = ut_json_q("{'header': {'report_number': 3}}");
     assert_int_equal(adv_client_check(a, NULL, NULL), RK_EINVAL);
     json_decref(a);
 }
@@ -595,13 +577,13 @@ static void test_sectors_ministries_indicators(void **state)
 
     json_t *ind = adv_indicators(out);
     json_t *want_ind =
-        J("[{'type': 'ipv4-addr', 'value': '192.0.2.10'}, {'type': 'ipv6-addr', 'value': "
-          "'2001:db8::1'},"
-          " {'type': 'cidr', 'value': '198.51.100.0/24'}, {'type': 'domain-name', 'value': "
-          "'example.com'}, {'type': 'url', 'value': 'http://example.co.jp/top.html'},"
-          " {'type': 'file-hash', 'value': '" SHA256 "', 'algorithm': 'sha256'},"
-          " {'type': 'vulnerability', 'value': 'CVE-2021-44228'},"
-          " {'type': 'attack-pattern', 'value': 'T1189'}]");
+        ut_json_q("[{'type': 'ipv4-addr', 'value': '192.0.2.10'}, {'type': 'ipv6-addr', 'value': "
+                  "'2001:db8::1'},"
+                  " {'type': 'cidr', 'value': '198.51.100.0/24'}, {'type': 'domain-name', 'value': "
+                  "'example.com'}, {'type': 'url', 'value': 'http://example.co.jp/top.html'},"
+                  " {'type': 'file-hash', 'value': '" SHA256 "', 'algorithm': 'sha256'},"
+                  " {'type': 'vulnerability', 'value': 'CVE-2021-44228'},"
+                  " {'type': 'attack-pattern', 'value': 'T1189'}]");
     if (!json_equal(ind, want_ind)) {
         char *s = json_dumps(ind, JSON_INDENT(1));
         fprintf(stderr, "%s\n", s);
@@ -663,12 +645,12 @@ static void test_mapping_check(void **state)
          "/forms/ddos/0/why", "unknown_field"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        json_t *m = J(bad[i].mapping);
+        json_t *m = ut_json_q(bad[i].mapping);
         int rc = adv_check_mapping(m, advisory_form(), forms->byname, &errs);
         if (rc != RK_EINVAL || strcmp(errs.e[0].pointer, bad[i].pointer) != 0 ||
             strcmp(errs.e[0].rule, bad[i].rule) != 0) {
             fprintf(stderr, "mapping %zu: want %s [%s]\n", i, bad[i].pointer, bad[i].rule);
-            print_errors(&errs);
+            ut_print_errors(&errs);
         }
         assert_int_equal(rc, RK_EINVAL);
         assert_string_equal(errs.e[0].pointer, bad[i].pointer);
@@ -719,7 +701,7 @@ static void complete(json_t *draft)
     json_object_set_new(h, "advisory_datetime", json_string("2026-12-01T10:00+09:00"));
     json_t *rec = json_object_get(draft, "recipients");
     assert_non_null(rec);
-    json_object_set_new(rec, "recipient_ministries", J("[{'ministry': 'meti'}]"));
+    json_object_set_new(rec, "recipient_ministries", ut_json_q("[{'ministry': 'meti'}]"));
 }
 
 static void test_from_report_demo(void **state)
@@ -737,7 +719,7 @@ static void test_from_report_demo(void **state)
             reporter = json_string_value(json_object_get(o, "name_ja"));
     }
     assert_non_null(reporter);
-    json_t *sectors = J("['ci.electricity']");
+    json_t *sectors = ut_json_q("['ci.electricity']");
     for (i = 0; i < n; i++) {
         json_t *draft = NULL, *labels = NULL, *out = NULL;
         struct jv_errors errs = {0};
@@ -757,7 +739,7 @@ static void test_from_report_demo(void **state)
             char *s = json_dumps(draft, JSON_INDENT(1));
             fprintf(stderr, "draft from %s:\n%s\n", name, s);
             free(s);
-            print_errors(&errs);
+            ut_print_errors(&errs);
         }
         assert_int_equal(rc, RK_OK);
         const json_t *g = json_object_get(out, "guidance");
@@ -772,7 +754,8 @@ static void test_from_report_demo(void **state)
             assert_true(json_array_size(ips) >= 2);
             if (strcmp(json_string_value(json_array_get(ips, 0)), "192.0.2.10") == 0) {
                 /* toto's attack: four sources, T1498.001 */
-                json_t *want = J("['192.0.2.10', '192.0.2.11', '198.51.100.23', '2001:db8:10::5']");
+                json_t *want =
+                    ut_json_q("['192.0.2.10', '192.0.2.11', '198.51.100.23', '2001:db8:10::5']");
                 assert_true(json_equal(ips, want));
                 json_decref(want);
                 assert_string_equal(value_at(out, "guidance", "attack_techniques", 0, "technique"),
@@ -807,14 +790,14 @@ static void test_from_report_labels(void **state)
 {
     /* A mapping that copies identifying values (which the real one does not). */
     json_t *mapping =
-        J("{'source': 's', 'note': 'n', 'forms': {"
-          " 'ddos': [{'from': '/business_impact/overview', 'to': '/overview/overview'},"
-          "  {'from': '/reporter/name', 'to': '/other/other'},"
-          "  {'from': '/attack/attacks/*/source_ips', 'to': '/guidance/ip_addresses'}],"
-          " 'liaison': [{'from': '/overview/description', 'to': '/overview/overview'},"
-          "  {'from': '/operator/operator_name', 'to': '/overview/overview'},"
-          "  {'from': '/timeline/press_release_title', 'to': '/guidance/guidance'},"
-          "  {'from': '/sender/person_name', 'to': '/guidance/domains'}]}}");
+        ut_json_q("{'source': 's', 'note': 'n', 'forms': {"
+                  " 'ddos': [{'from': '/business_impact/overview', 'to': '/overview/overview'},"
+                  "  {'from': '/reporter/name', 'to': '/other/other'},"
+                  "  {'from': '/attack/attacks/*/source_ips', 'to': '/guidance/ip_addresses'}],"
+                  " 'liaison': [{'from': '/overview/description', 'to': '/overview/overview'},"
+                  "  {'from': '/operator/operator_name', 'to': '/overview/overview'},"
+                  "  {'from': '/timeline/press_release_title', 'to': '/guidance/guidance'},"
+                  "  {'from': '/sender/person_name', 'to': '/guidance/domains'}]}}");
     struct jv_errors errs = {0};
     assert_int_equal(adv_check_mapping(mapping, advisory_form(), forms->byname, &errs), RK_OK);
     struct demo_report reps[16];
@@ -828,13 +811,13 @@ static void test_from_report_labels(void **state)
         assert_int_equal(tier_labels_check(draft, labels, &errs), RK_OK);
         json_t *want = NULL;
         if (strcmp(name, "ddos") == 0 && json_object_get(reps[i].answers, "reporter"))
-            want = J("{'/other/other': ['source_identifying']}");
+            want = ut_json_q("{'/other/other': ['source_identifying']}");
         else if (strcmp(name, "liaison") == 0)
-            want = J("{'/overview/overview': ['source_identifying'],"
-                     " '/guidance/guidance': ['source_identifying'],"
-                     " '/guidance/domains/0': ['source_identifying']}");
+            want = ut_json_q("{'/overview/overview': ['source_identifying'],"
+                             " '/guidance/guidance': ['source_identifying'],"
+                             " '/guidance/domains/0': ['source_identifying']}");
         else
-            want = J("{}");
+            want = ut_json_q("{}");
         if (!json_equal(labels, want)) {
             char *s = json_dumps(labels, 0);
             fprintf(stderr, "%s labels: %s\n", name, s);
@@ -864,39 +847,41 @@ static void test_from_report_labels(void **state)
 
     /* list items: labelled one by one, also when an identifying source repeats an item */
     json_t *form =
-        J("{'name': 'ddos', 'sections': ["
-          " {'id': 'attack', 'fields': [{'id': 'ips', 'type': 'ip_list'},"
-          "  {'id': 'hosts', 'type': 'ip_list', 'identifying': true},"
-          "  {'id': 'hashes', 'type': 'textarea'},"
-          "  {'id': 'rows', 'type': 'rows', 'columns': [{'id': 'kind', 'type': 'enum'}]}]},"
-          " {'id': 'reporter', 'fields': [{'id': 'hashes', 'type': 'textarea'}]}]}");
-    mapping = J("{'forms': {'ddos': [{'from': '/attack/ips', 'to': '/guidance/ip_addresses'},"
-                " {'from': '/attack/hosts', 'to': '/guidance/ip_addresses'},"
-                " {'from': '/attack/hashes', 'to': '/guidance/hashes'},"
-                " {'from': '/reporter/hashes', 'to': '/guidance/hashes'},"
-                " {'from': '/attack/rows/*/kind', 'to': '/guidance/attack_techniques'}]}}");
-    json_t *answers =
-        J("{'attack': {'ips': ['192.0.2.1', '192.0.2.2'], 'hosts': ['192.0.2.2', '192.0.2.3'],"
-          " 'hashes': 'md5 D41D8CD98F00B204E9800998ECF8427E\\nsha1: "
-          "da39a3ee5e6b4b0d3255bfef95601890afd80709, x" SHA256 " not-a-hash 1234',"
-          " 'rows': [{'kind': 'T1498'}, {'kind': 'other'}, {}, {'kind': 'T1498'}, {'kind': "
-          "'T1499.002'}]},"
-          " 'reporter': {'hashes': '" SHA256 " d41d8cd98f00b204e9800998ecf8427e'}}");
+        ut_json_q("{'name': 'ddos', 'sections': ["
+                  " {'id': 'attack', 'fields': [{'id': 'ips', 'type': 'ip_list'},"
+                  "  {'id': 'hosts', 'type': 'ip_list', 'identifying': true},"
+                  "  {'id': 'hashes', 'type': 'textarea'},"
+                  "  {'id': 'rows', 'type': 'rows', 'columns': [{'id': 'kind', 'type': 'enum'}]}]},"
+                  " {'id': 'reporter', 'fields': [{'id': 'hashes', 'type': 'textarea'}]}]}");
+    mapping =
+        ut_json_q("{'forms': {'ddos': [{'from': '/attack/ips', 'to': '/guidance/ip_addresses'},"
+                  " {'from': '/attack/hosts', 'to': '/guidance/ip_addresses'},"
+                  " {'from': '/attack/hashes', 'to': '/guidance/hashes'},"
+                  " {'from': '/reporter/hashes', 'to': '/guidance/hashes'},"
+                  " {'from': '/attack/rows/*/kind', 'to': '/guidance/attack_techniques'}]}}");
+    json_t *answers = ut_json_q(
+        "{'attack': {'ips': ['192.0.2.1', '192.0.2.2'], 'hosts': ['192.0.2.2', '192.0.2.3'],"
+        " 'hashes': 'md5 D41D8CD98F00B204E9800998ECF8427E\\nsha1: "
+        "da39a3ee5e6b4b0d3255bfef95601890afd80709, x" SHA256 " not-a-hash 1234',"
+        " 'rows': [{'kind': 'T1498'}, {'kind': 'other'}, {}, {'kind': 'T1498'}, {'kind': "
+        "'T1499.002'}]},"
+        " 'reporter': {'hashes': '" SHA256 " d41d8cd98f00b204e9800998ecf8427e'}}");
     json_t *draft = NULL, *labels = NULL;
     assert_int_equal(adv_from_report(mapping, form, answers, "TLP:GREEN", NULL, &draft, &labels),
                      RK_OK);
-    json_t *want = J("{'sharing': {'tlp': 'TLP:GREEN'}, 'content': {'has_attachments': false},"
-                     " 'guidance': {'ip_addresses': ['192.0.2.1', '192.0.2.2', '192.0.2.3'],"
-                     "  'hashes': [{'algorithm': 'md5', 'value': "
-                     "'d41d8cd98f00b204e9800998ecf8427e'}, {'algorithm': 'sha1', 'value': "
-                     "'da39a3ee5e6b4b0d3255bfef95601890afd80709'}, {'algorithm': 'sha256', "
-                     "'value': '" SHA256 "'}],"
-                     "  'attack_techniques': [{'technique': 'T1498'}, {'technique': "
-                     "'T1499.002'}]}}");
-    json_t *want_labels = J("{'/guidance/ip_addresses/1': ['source_identifying'],"
-                            " '/guidance/ip_addresses/2': ['source_identifying'],"
-                            " '/guidance/hashes/0': ['source_identifying'],"
-                            " '/guidance/hashes/2': ['source_identifying']}");
+    json_t *want =
+        ut_json_q("{'sharing': {'tlp': 'TLP:GREEN'}, 'content': {'has_attachments': false},"
+                  " 'guidance': {'ip_addresses': ['192.0.2.1', '192.0.2.2', '192.0.2.3'],"
+                  "  'hashes': [{'algorithm': 'md5', 'value': "
+                  "'d41d8cd98f00b204e9800998ecf8427e'}, {'algorithm': 'sha1', 'value': "
+                  "'da39a3ee5e6b4b0d3255bfef95601890afd80709'}, {'algorithm': 'sha256', "
+                  "'value': '" SHA256 "'}],"
+                  "  'attack_techniques': [{'technique': 'T1498'}, {'technique': "
+                  "'T1499.002'}]}}");
+    json_t *want_labels = ut_json_q("{'/guidance/ip_addresses/1': ['source_identifying'],"
+                                    " '/guidance/ip_addresses/2': ['source_identifying'],"
+                                    " '/guidance/hashes/0': ['source_identifying'],"
+                                    " '/guidance/hashes/2': ['source_identifying']}");
     if (!json_equal(draft, want) || !json_equal(labels, want_labels)) {
         char *s = json_dumps(draft, 0), *l = json_dumps(labels, 0);
         fprintf(stderr, "draft %s\nlabels %s\n", s, l);
@@ -914,7 +899,8 @@ static void test_from_report_labels(void **state)
     assert_int_equal(adv_from_report(NULL, form, answers, NULL, NULL, &draft, &labels), RK_EINVAL);
     assert_null(draft);
     assert_null(labels);
-    json_t *bad = J("{'forms': {'ddos': [{'from': '/attack/nothing', 'to': '/other/other'}]}}");
+    json_t *bad =
+        ut_json_q("{'forms': {'ddos': [{'from': '/attack/nothing', 'to': '/other/other'}]}}");
     assert_int_equal(adv_from_report(bad, form, answers, NULL, NULL, &draft, &labels), RK_EINVAL);
     assert_null(draft);
     json_decref(bad);
@@ -985,7 +971,7 @@ static void test_names_check(void **state)
     assert_string_equal(cn, "7990001000001");
     const char *names[] = {ja, NULL, en, cn, "東"};
     struct jv_errors errs = {0};
-    json_t *a = J(FIG8);
+    json_t *a = ut_json_q(FIG8);
     assert_int_equal(adv_names_check(a, names, 5, "/answers", &errs), RK_OK);
     assert_int_equal(errs.n, 0);
     json_decref(a);
@@ -1067,8 +1053,8 @@ static void test_names_check(void **state)
     names_cases(shorts, RK_ARRAY_LEN(shorts), shortc, RK_ARRAY_LEN(shortc));
 
     /* every value is looked at: rows, lists, keys escaped; one error per value */
-    a = J("{'guidance': {'domains': [{'domain': 'toto-electric.example'}]},"
-          " 'x/y': {'z': ['a', 'b 東都電力株式会社 東都電力株式会社']}}");
+    a = ut_json_q("{'guidance': {'domains': [{'domain': 'toto-electric.example'}]},"
+                  " 'x/y': {'z': ['a', 'b 東都電力株式会社 東都電力株式会社']}}");
     const char *ascii[] = {"toto-electric"};
     errs = (struct jv_errors){0};
     assert_int_equal(adv_names_check(a, ascii, 1, "", &errs), RK_EINVAL);
@@ -1080,7 +1066,7 @@ static void test_names_check(void **state)
     json_decref(a);
     /* a value that is not UTF-8-clean in a name, and a very long name, do not derail it */
     const char *odd[] = {"東都\xff電力株式会社", ""};
-    a = J("{'o': '東都電力の件'}");
+    a = ut_json_q("{'o': '東都電力の件'}");
     assert_int_equal(adv_names_check(a, odd, 2, "", NULL), RK_EINVAL);
     char *longname = malloc(4096);
     assert_non_null(longname);

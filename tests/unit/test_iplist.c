@@ -14,42 +14,13 @@
 
 #include <cmocka.h>
 
+#include "unit_json.h"
+
 #include "core/rk.h"
 #include "domain/iplist.h"
 
 /* The 100,000-line cases print how long they took and never fail on it: tests do not time
  * (make bench does). Quadratic behaviour would still show, as a run past CTest's timeout. */
-
-/* ---- helpers ---------------------------------------------------------------------------- */
-
-static json_t *J(const char *text)
-{
-    json_error_t e;
-    json_t *v = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
-    if (!v) fail_msg("bad JSON in test (%s): %s", e.text, text);
-    return v;
-}
-
-static void assert_json(const json_t *got, const char *want_text)
-{
-    json_t *want = J(want_text);
-    if (!json_equal(got, want)) {
-        char *g = json_dumps(got, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-        char *w = json_dumps(want, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-        fprintf(stderr, "got:  %s\nwant: %s\n", g, w);
-        free(g);
-        free(w);
-        json_decref(want);
-        fail_msg("JSON differs");
-    }
-    json_decref(want);
-}
-
-static void print_errors(const struct jv_errors *errs)
-{
-    for (size_t i = 0; i < errs->n; i++)
-        fprintf(stderr, "  %s [%s] %s\n", errs->e[i].pointer, errs->e[i].rule, errs->e[i].message);
-}
 
 /* Parses n bytes that must be accepted; returns the result. */
 static json_t *ok_n(const char *text, size_t n)
@@ -58,7 +29,7 @@ static json_t *ok_n(const char *text, size_t n)
     json_t *out = NULL;
     int rc = iplist_parse(text, n, &out, &errs);
     if (rc != RK_OK) {
-        print_errors(&errs);
+        ut_print_errors(&errs);
         fail_msg("iplist_parse: %d", rc);
     }
     assert_int_equal(errs.n, 0);
@@ -75,7 +46,7 @@ static json_t *ok(const char *text)
 static void expect(const char *text, const char *want)
 {
     json_t *out = ok(text);
-    assert_json(out, want);
+    ut_assert_json(out, want);
     json_decref(out);
 }
 
@@ -83,7 +54,7 @@ static void expect(const char *text, const char *want)
 static void expect_inds(const char *text, const char *want)
 {
     json_t *out = ok(text);
-    assert_json(json_object_get(out, "indicators"), want);
+    ut_assert_json(json_object_get(out, "indicators"), want);
     json_decref(out);
 }
 
@@ -102,11 +73,11 @@ static void bad_n(const char *text, size_t n, ...)
     for (const char *ptr; (ptr = va_arg(ap, const char *)); i++) {
         const char *rule = va_arg(ap, const char *);
         if (i >= errs.n) {
-            print_errors(&errs);
+            ut_print_errors(&errs);
             fail_msg("error %zu missing: want %s [%s]", i, ptr, rule);
         }
         if (strcmp(errs.e[i].pointer, ptr) != 0 || strcmp(errs.e[i].rule, rule) != 0) {
-            print_errors(&errs);
+            ut_print_errors(&errs);
             fail_msg("error %zu: got %s [%s], want %s [%s]", i, errs.e[i].pointer, errs.e[i].rule,
                      ptr, rule);
         }
@@ -114,7 +85,7 @@ static void bad_n(const char *text, size_t n, ...)
     }
     va_end(ap);
     if (errs.n != i) {
-        print_errors(&errs);
+        ut_print_errors(&errs);
         fail_msg("%zu errors, want %zu", errs.n, i);
     }
 }
@@ -392,8 +363,8 @@ static void csv_errors(void **state)
     BAD("ip,count\n192.0.2.1,9007199254740992\n", "/lines/2/count", "integer");
     BAD("ip,count\n192.0.2.1,9007199254740991\n192.0.2.1,1\n", "/lines/3/count", "integer");
     json_t *out = ok("ip,count\n192.0.2.1,9007199254740990\n192.0.2.1,1\n192.0.2.1,\n");
-    assert_json(json_object_get(out, "indicators"),
-                "[{\"type\":\"ipv4\",\"value\":\"192.0.2.1\",\"count\":9007199254740991}]");
+    ut_assert_json(json_object_get(out, "indicators"),
+                   "[{\"type\":\"ipv4\",\"value\":\"192.0.2.1\",\"count\":9007199254740991}]");
     json_decref(out);
 }
 
@@ -445,8 +416,8 @@ static void lines_100k(void **state)
     assert_int_equal(json_integer_value(json_object_get(out, "duplicates")), 10000);
     json_t *inds = json_object_get(out, "indicators");
     assert_int_equal(json_array_size(inds), 90000);
-    assert_json(json_object_get(json_array_get(inds, 1), "value"), "\"2001:db8::1\"");
-    assert_json(json_object_get(json_array_get(inds, 0), "ports"), "[1024,1033]");
+    ut_assert_json(json_object_get(json_array_get(inds, 1), "value"), "\"2001:db8::1\"");
+    ut_assert_json(json_object_get(json_array_get(inds, 0), "ports"), "[1024,1033]");
     printf("100,000 lines (%zu bytes): parsed in %.3f s\n", len, parse);
     json_decref(out);
 

@@ -13,6 +13,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "unit_json.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,27 +86,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* JSON text with ' for ". */
-static json_t *J(const char *text)
-{
-    char *s = strdup(text);
-    assert_non_null(s);
-    for (char *p = s; *p; p++)
-        if (*p == '\'') *p = '"';
-    json_error_t je;
-    json_t *j = json_loads(s, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-    if (!j) fprintf(stderr, "bad test JSON: %s: %s\n", je.text, s);
-    free(s);
-    assert_non_null(j);
-    return j;
-}
-
-static void print_errors(const struct jv_errors *errs)
-{
-    for (size_t i = 0; i < errs->n; i++)
-        fprintf(stderr, "  %s [%s] %s\n", errs->e[i].pointer, errs->e[i].rule, errs->e[i].message);
-}
-
 /* ---- definitions ------------------------------------------------------------------------ */
 
 static void test_real_definitions_pass(void **state)
@@ -114,7 +95,7 @@ static void test_real_definitions_pass(void **state)
         int rc = rf_check_definition(forms[i], &refs, &errs);
         if (rc != RK_OK) {
             fprintf(stderr, "%s:\n", names[i]);
-            print_errors(&errs);
+            ut_print_errors(&errs);
         }
         assert_int_equal(rc, RK_OK);
         assert_int_equal(errs.n, 0);
@@ -141,11 +122,11 @@ static void expect_def(int form, const char *patch_path, const char *json_value,
     if (json_is_array(at)) {
         size_t idx = strtoul(last, NULL, 10);
         if (json_value)
-            json_array_set_new(at, idx, J(json_value));
+            json_array_set_new(at, idx, ut_json_q(json_value));
         else
             json_array_remove(at, idx);
     } else if (json_value) {
-        json_object_set_new(at, last, J(json_value));
+        json_object_set_new(at, last, ut_json_q(json_value));
     } else {
         json_object_del(at, last);
     }
@@ -154,7 +135,7 @@ static void expect_def(int form, const char *patch_path, const char *json_value,
     if (errs.n != 1 || strcmp(errs.e[0].pointer, pointer) != 0 ||
         strcmp(errs.e[0].rule, rule) != 0) {
         fprintf(stderr, "%s %s: want %s [%s], got:\n", names[form], patch_path, pointer, rule);
-        print_errors(&errs);
+        ut_print_errors(&errs);
     }
     assert_int_equal(rc, RK_EINVAL);
     assert_int_equal(errs.n, 1);
@@ -247,7 +228,7 @@ static void test_definition_needs_sectors(void **state)
     assert_int_equal(errs.n, 1);
     assert_string_equal(errs.e[0].pointer, "/sections/6/fields/0/values_from");
     assert_string_equal(errs.e[0].rule, "enum");
-    json_t *nonform = J("[1, 2]");
+    json_t *nonform = ut_json_q("[1, 2]");
     assert_int_equal(rf_check_definition(nonform, &refs, &errs), RK_EINVAL);
     assert_string_equal(errs.e[0].pointer, "");
     json_decref(nonform);
@@ -319,7 +300,7 @@ static json_t *valid(int form, const json_t *answers)
     struct jv_errors errs = {0};
     json_t *out = NULL;
     int rc = rf_validate(forms[form], &refs, answers, "/answers", &out, &errs);
-    if (rc != RK_OK) print_errors(&errs);
+    if (rc != RK_OK) ut_print_errors(&errs);
     assert_int_equal(rc, RK_OK);
     assert_int_equal(errs.n, 0);
     assert_non_null(out);
@@ -332,7 +313,7 @@ static json_t *valid(int form, const json_t *answers)
 
 static void test_fig5_example(void **state)
 {
-    json_t *a = J(fig5);
+    json_t *a = ut_json_q(fig5);
     json_t *out = valid(LIAISON, a);
     assert_true(json_equal(out, a)); /* already in normal form: nothing to change */
     json_decref(out);
@@ -341,13 +322,13 @@ static void test_fig5_example(void **state)
 
 static void test_quick_report(void **state)
 {
-    json_t *a = J(quick);
+    json_t *a = ut_json_q(quick);
     json_t *out = valid(LIAISON, a);
     assert_true(json_equal(out, a));
     json_decref(out);
     json_decref(a);
     /* nothing is required on the common forms */
-    json_t *empty = J("{}");
+    json_t *empty = ut_json_q("{}");
     out = valid(DDOS, empty);
     assert_int_equal(json_object_size(out), 0);
     json_decref(out);
@@ -360,7 +341,7 @@ static void test_quick_report(void **state)
 /* The base answers of a form (quick for liaison, {} otherwise) with patch merged in. */
 static json_t *with(int form, const char *patch)
 {
-    json_t *a = J(form == LIAISON ? quick : "{}"), *p = J(patch);
+    json_t *a = ut_json_q(form == LIAISON ? quick : "{}"), *p = ut_json_q(patch);
     assert_int_equal(json_object_update_recursive(a, p), 0);
     json_decref(p);
     return a;
@@ -376,7 +357,7 @@ static void expect(int form, const char *patch, const char *pointer, const char 
     if (errs.n != 1 || strcmp(errs.e[0].pointer, pointer) != 0 ||
         strcmp(errs.e[0].rule, rule) != 0) {
         fprintf(stderr, "%s %s: want %s [%s], got:\n", names[form], patch, pointer, rule);
-        print_errors(&errs);
+        ut_print_errors(&errs);
     }
     assert_int_equal(rc, RK_EINVAL);
     assert_null(out);
@@ -415,7 +396,7 @@ static void test_structure_rules(void **state)
 
     /* the answers themselves */
     struct jv_errors errs = {0};
-    json_t *out = NULL, *arr = J("[]");
+    json_t *out = NULL, *arr = ut_json_q("[]");
     assert_int_equal(rf_validate(forms[LIAISON], &refs, arr, "/answers", &out, &errs), RK_EINVAL);
     assert_string_equal(errs.e[0].pointer, "/answers");
     assert_string_equal(errs.e[0].rule, "type");
@@ -449,7 +430,7 @@ static void test_choice_rules(void **state)
            "/answers/attack/attacks/0/attack_type", "enum");
     /* without a technique list no ATT&CK code is current */
     struct rf_refs blind = {sector_codes, NULL, NULL};
-    json_t *a = J("{'attack': {'attacks': [{'attack_type': 'T1498.001'}]}}");
+    json_t *a = ut_json_q("{'attack': {'attacks': [{'attack_type': 'T1498.001'}]}}");
     struct jv_errors errs = {0};
     json_t *out = NULL;
     assert_int_equal(rf_validate(forms[DDOS], &blind, a, "", &out, &errs), RK_EINVAL);
@@ -521,10 +502,10 @@ static void test_format_rules(void **state)
     expect(LIAISON, "{'sender': {'phone': '+81 (3) 1234-5678 ext 9'}}", "/answers/sender/phone",
            "phone");
     /* accepted forms: minute and second precision, fractions, Z, a real corporate number */
-    json_t *a = J("{'header': {'reported_at': '2023-08-19T13:15Z', 'previous_report_at': "
-                  "'2023-08-19T13:15:07.25-03:30'}, 'reporter': {'corporate_number': "
-                  "'7000012050002', 'phone': '+81 (3) 1234-5678'}, 'next_steps': "
-                  "{'published_on': '2024-02-29'}}");
+    json_t *a = ut_json_q("{'header': {'reported_at': '2023-08-19T13:15Z', 'previous_report_at': "
+                          "'2023-08-19T13:15:07.25-03:30'}, 'reporter': {'corporate_number': "
+                          "'7000012050002', 'phone': '+81 (3) 1234-5678'}, 'next_steps': "
+                          "{'published_on': '2024-02-29'}}");
     json_t *out = valid(DDOS, a);
     assert_true(json_equal(out, a));
     json_decref(out);
@@ -543,10 +524,11 @@ static void test_number_rules(void **state)
     expect(LIAISON, "{'header': {'report_number': 1.0}}", "/answers/header/report_number", "type");
     /* One spelling per value: whole numbers become integers (1.0e10, -0.0), fractions stay, so a
      * follow-up repeating a value differently is not a change. */
-    json_t *a = J("{'attack': {'attacks': [{'traffic_bps': 1.0e10, 'traffic_pps': 1000, "
-                  "'traffic_rps': -0.0}, {'traffic_bps': 1.5}]}}");
-    json_t *want = J("{'attack': {'attacks': [{'traffic_bps': 10000000000, 'traffic_pps': 1000, "
-                     "'traffic_rps': 0}, {'traffic_bps': 1.5}]}}");
+    json_t *a = ut_json_q("{'attack': {'attacks': [{'traffic_bps': 1.0e10, 'traffic_pps': 1000, "
+                          "'traffic_rps': -0.0}, {'traffic_bps': 1.5}]}}");
+    json_t *want =
+        ut_json_q("{'attack': {'attacks': [{'traffic_bps': 10000000000, 'traffic_pps': 1000, "
+                  "'traffic_rps': 0}, {'traffic_bps': 1.5}]}}");
     json_t *out = valid(DDOS, a);
     assert_true(json_equal(out, want));
     json_decref(out);
@@ -580,7 +562,8 @@ static void test_network_rules(void **state)
            "/answers/attack/attacks/0/source_ports/0", "port");
     expect(DDOS, "{'attack': {'attacks': [{'source_ports': [53.0]}]}}",
            "/answers/attack/attacks/0/source_ports/0", "port");
-    json_t *a = J("{'attack': {'attacks': [{'source_ports': [0, 65535, '1024-65535', '53-53'], "
+    json_t *a =
+        ut_json_q("{'attack': {'attacks': [{'source_ports': [0, 65535, '1024-65535', '53-53'], "
                   "'destination_ports': [443, 443]}]}}");
     json_t *out = valid(DDOS, a);
     assert_true(json_equal(out, a)); /* ports as given; repeats allowed */
@@ -591,7 +574,7 @@ static void test_network_rules(void **state)
 static void test_list_limits(void **state)
 {
     /* attacks allow 20 blocks */
-    json_t *a = J("{'attack': {'attacks': []}}");
+    json_t *a = ut_json_q("{'attack': {'attacks': []}}");
     json_t *rows = json_object_get(json_object_get(a, "attack"), "attacks");
     for (int i = 0; i < 21; i++)
         json_array_append_new(rows, json_object());
@@ -605,7 +588,7 @@ static void test_list_limits(void **state)
     json_decref(valid(DDOS, a)); /* 20 empty blocks are fine */
     json_decref(a);
     /* 1000 source addresses pass, 1001 do not */
-    a = J("{'attack': {'attacks': [{'source_ips': []}]}}");
+    a = ut_json_q("{'attack': {'attacks': [{'source_ips': []}]}}");
     json_t *ips = json_object_get(
         json_array_get(json_object_get(json_object_get(a, "attack"), "attacks"), 0), "source_ips");
     for (int i = 0; i < 1000; i++) {
@@ -638,11 +621,11 @@ static const char extra_form[] =
 
 static void expect_extra(const char *answers, const char *pointer, const char *rule)
 {
-    json_t *form = J(extra_form), *a = J(answers);
+    json_t *form = ut_json_q(extra_form), *a = ut_json_q(answers);
     struct jv_errors errs = {0};
     json_t *out = NULL;
     int rc = rf_validate(form, &refs, a, "", &out, &errs);
-    if (errs.n != 1 || strcmp(errs.e[0].pointer, pointer) != 0) print_errors(&errs);
+    if (errs.n != 1 || strcmp(errs.e[0].pointer, pointer) != 0) ut_print_errors(&errs);
     assert_int_equal(rc, RK_EINVAL);
     assert_int_equal(errs.n, 1);
     assert_string_equal(errs.e[0].pointer, pointer);
@@ -679,7 +662,7 @@ static void test_other_types(void **state)
     assert_non_null(big);
     memset(big, 'a', 10001);
     big[10001] = '\0';
-    json_t *form = J(extra_form), *a = json_pack("{s:{s:s}}", "extra", "note", big);
+    json_t *form = ut_json_q(extra_form), *a = json_pack("{s:{s:s}}", "extra", "note", big);
     struct jv_errors errs = {0};
     json_t *out = NULL;
     assert_int_equal(rf_validate(form, &refs, a, "", &out, &errs), RK_EINVAL);
@@ -694,14 +677,16 @@ static void test_other_types(void **state)
     free(big);
 
     /* normalised: CIDRs canonical, sectors in data/sectors.json order */
-    a = J("{'extra': {'nets': ['2001:DB8:0::/32', '192.0.2.0/24'], 'technique': 'T1498.001',"
-          " 'offset': -5, 'sectors': ['ci.port', 'core.electricity', 'ci.finance'],"
-          " 'items': [{'must': 'x', 'day': null}]}}");
+    a = ut_json_q(
+        "{'extra': {'nets': ['2001:DB8:0::/32', '192.0.2.0/24'], 'technique': 'T1498.001',"
+        " 'offset': -5, 'sectors': ['ci.port', 'core.electricity', 'ci.finance'],"
+        " 'items': [{'must': 'x', 'day': null}]}}");
     errs = (struct jv_errors){0};
     assert_int_equal(rf_validate(form, &refs, a, "", &out, &errs), RK_OK);
-    json_t *want = J("{'extra': {'nets': ['2001:db8::/32', '192.0.2.0/24'], 'technique': "
-                     "'T1498.001', 'offset': -5, 'sectors': ['core.electricity', 'ci.finance',"
-                     " 'ci.port'], 'items': [{'must': 'x'}]}}");
+    json_t *want =
+        ut_json_q("{'extra': {'nets': ['2001:db8::/32', '192.0.2.0/24'], 'technique': "
+                  "'T1498.001', 'offset': -5, 'sectors': ['core.electricity', 'ci.finance',"
+                  " 'ci.port'], 'items': [{'must': 'x'}]}}");
     assert_true(json_equal(out, want));
     json_decref(want);
     json_decref(out);
@@ -722,12 +707,13 @@ static void test_normalisation(void **state)
     json_decref(out);
     json_decref(a);
 
-    a = J("{'attack': {'attacks': [{'source_ips': ['2001:0DB8:0000:0000:0000:0000:0000:0001', "
-          "'::FFFF:192.0.2.1', '2001:db8:0:1:0:0:0:1', '192.0.2.1', '::']}]},"
-          " 'reporter': {'name': null}}");
+    a = ut_json_q(
+        "{'attack': {'attacks': [{'source_ips': ['2001:0DB8:0000:0000:0000:0000:0000:0001', "
+        "'::FFFF:192.0.2.1', '2001:db8:0:1:0:0:0:1', '192.0.2.1', '::']}]},"
+        " 'reporter': {'name': null}}");
     out = valid(DDOS, a);
-    want = J("{'attack': {'attacks': [{'source_ips': ['2001:db8::1', '::ffff:192.0.2.1', "
-             "'2001:db8:0:1::1', '192.0.2.1', '::']}]}}");
+    want = ut_json_q("{'attack': {'attacks': [{'source_ips': ['2001:db8::1', '::ffff:192.0.2.1', "
+                     "'2001:db8:0:1::1', '192.0.2.1', '::']}]}}");
     assert_true(json_equal(out, want));
     json_decref(want);
     json_decref(out);
