@@ -38,7 +38,10 @@ CREATE TABLE advisories (
     version         INTEGER NOT NULL DEFAULT 1,
     UNIQUE (ident, number)
 );
--- The public feed's candidates (sent TLP:CLEAR), newest first.
+-- The public feed's candidates, newest first: sent TLP:CLEAR advisories, and released
+-- publication-tier TLP:CLEAR products (the products table is migration 0005's).
+CREATE INDEX products_public ON products(released_ms, id)
+    WHERE status = 'released' AND tier = 'publication' AND tlp = 0;
 CREATE INDEX advisories_public ON advisories(sent_ms) WHERE status = 'sent' AND tlp = 0;
 CREATE TRIGGER advisories_sent_no_update BEFORE UPDATE ON advisories WHEN OLD.status = 'sent'
 BEGIN SELECT RAISE(ABORT, 'sent advisories are immutable'); END;

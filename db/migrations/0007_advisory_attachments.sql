@@ -5,3 +5,8 @@
 -- (its row is immutable, so is the list).
 ALTER TABLE attachments ADD COLUMN advisory_id INTEGER REFERENCES advisories(id);
 CREATE INDEX attachments_advisory ON attachments(advisory_id, id) WHERE advisory_id IS NOT NULL;
+-- What a sent advisory listed stays listed: its recipients keep downloading the same files.
+CREATE TRIGGER attachments_sent_annex_stays BEFORE UPDATE OF advisory_id ON attachments
+WHEN OLD.advisory_id IS NOT NULL AND
+     (SELECT status FROM advisories WHERE id = OLD.advisory_id) = 'sent'
+BEGIN SELECT RAISE(ABORT, 'annex files of a sent advisory stay bound'); END;

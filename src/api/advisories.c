@@ -350,13 +350,6 @@ static bool widens(const struct advisory_input *in, enum pol_tlp src_tlp, uint64
     return nnamed > 0;
 }
 
-struct org_names {
-    int64_t id;
-    bool found;
-    enum pol_org_type type;
-    char name_ja[STORE_NAME_MAX], name_en[STORE_NAME_MAX], corp[14];
-};
-
 /* The annex files (別紙) the answers list: each a file the sender uploaded and has not used
  * elsewhere (staged), or already an annex of this advisory. */
 static bool check_attachments(struct app *app, const json_t *body, int64_t sender, int64_t self,
@@ -847,12 +840,6 @@ int advs_relay_targets(struct app *app, const struct pol_principal *p, const str
 
 /* ---- views ------------------------------------------------------------------------------- */
 
-static json_t *time_or_null(int64_t ms)
-{
-    char buf[40];
-    return ms ? json_string(http_time(ms, buf, sizeof buf)) : json_null();
-}
-
 json_t *advs_summary(struct app *app, const struct advisory_rec *a)
 {
     return json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:I}", "id",
@@ -861,7 +848,7 @@ json_t *advs_summary(struct app *app, const struct advisory_rec *a)
                      policy_tlp_name(a->tlp), "severity",
                      a->severity[0] ? json_string(a->severity) : json_null(), "sectors",
                      refdata_sectors_to_json(app->rd, a->sectors), "title", a->title, "created_at",
-                     time_or_null(a->created_ms), "sent_at", time_or_null(a->sent_ms), "version",
+                     time_json(a->created_ms), "sent_at", time_json(a->sent_ms), "version",
                      (json_int_t)a->version);
 }
 
@@ -873,7 +860,7 @@ static void put_assigned(json_t *answers, const struct advisory_rec *a)
     if (!hdr) return;
     json_object_set_new(hdr, "identification_number", json_string(a->ident));
     json_object_set_new(hdr, "report_number", json_integer(a->number));
-    if (a->sent_ms) json_object_set_new(hdr, "advisory_datetime", time_or_null(a->sent_ms));
+    if (a->sent_ms) json_object_set_new(hdr, "advisory_datetime", time_json(a->sent_ms));
 }
 
 struct annex_ctx {
@@ -951,7 +938,7 @@ json_t *advs_view(struct app *app, const struct pol_principal *p, const struct a
         struct inbox_rec row;
         if (pa.held &&
             app->store->ops->inbox_get(app->store, "advisory", a->id, p->org_id, &row) == RK_OK) {
-            json_object_set_new(v, "delivered_at", time_or_null(row.delivered_ms));
+            json_object_set_new(v, "delivered_at", time_json(row.delivered_ms));
             json_object_set_new(v, "relayed_from",
                                 row.relayed_from ? json_integer(row.relayed_from) : json_null());
             json_object_set_new(v, "acknowledgment",

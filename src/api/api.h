@@ -92,6 +92,12 @@ extern const struct jv_field api_advisory_send_schema;
 extern const struct jv_field api_advisory_ack_schema;
 /* the inbox (h_inbox.c) */
 void h_inbox_list(struct req *r);
+/* One inbox row as who sees it (the row from who's own organisation's inbox): the item with
+ * its object's summary (new reference); NULL when who may not see the object (*rc RK_OK) or on
+ * a store error (*rc set). Used by GET /api/v1/inbox and `renkei inbox`. */
+struct inbox_rec;
+json_t *inbox_item_view(struct app *app, const struct pol_principal *who,
+                        const struct inbox_rec *row, int *rc);
 /* council channels (h_threads.c): one-to-one threads and working groups */
 void h_threads_list(struct req *r);
 void h_threads_create(struct req *r);
@@ -160,6 +166,9 @@ bool page_begin(struct req *r, struct page *pg);
 bool page_add(struct page *pg, int64_t id, json_t *item);
 /* Answers {items, next_after}, or the problem for a failed store call (rc). */
 void page_finish(struct page *pg, int rc);
+
+/* An RFC 3339 UTC time string for a Unix-ms time, JSON null for 0 (new reference). */
+json_t *time_json(int64_t ms);
 
 /* Copies a JSON string member into buf when present. */
 void json_copy_str(const json_t *obj, const char *key, char *buf, size_t cap);

@@ -140,27 +140,30 @@ void h_advisories_update(struct req *r)
     struct pol_advisory pa;
     int64_t named[ADVS_MAX_NAMED];
     if (!load(r, &a, &pa, named)) return;
-    struct advs_draft *d = state_new(r);
+    /* Who may edit first (403), then whether it can be edited at all (409), then the fields
+     * (a missing or mistyped version is the field check's 422). */
+    bool may = policy_advisory_may_send(&r->who, a.sender_org), sent = a.sent;
+    const json_t *ver = json_object_get(r->json, "version");
+    bool stale = json_is_integer(ver) && json_integer_value(ver) != a.version;
+    struct advs_draft *d = may && !sent && !stale ? state_new(r) : NULL;
     struct inc_err err;
     bool ok = d && advs_prepare_draft(r->app, &r->who, r->json, &a, d, &err);
-    bool sent = a.sent;
     int64_t loaded = a.version;
     store_advisory_rec_free(&a);
-    if (!d) {
-        http_problem_rc(r, RK_ENOMEM, NULL);
-        return;
-    }
-    if (!ok) {
-        answer_err(r, &err);
-        return;
-    }
-    if (sent) {
+    if (!may)
+        http_problem(r, 403, "forbidden", "Forbidden",
+                     "Only the national centre's own analysts write and send advisories.", NULL);
+    else if (sent)
         http_problem_field(r, 409, "conflict", "/status", "sent",
                            "a sent advisory cannot be changed; send a follow-up (第N報)");
-        return;
-    }
-    if (!same_version(r, loaded)) return;
-    submit(r, d, STORE_W_ADVISORY_UPDATE, "advisory.update", r->params[0], loaded);
+    else if (stale)
+        same_version(r, loaded); /* answers the 409 */
+    else if (!d)
+        http_problem_rc(r, RK_ENOMEM, NULL);
+    else if (!ok)
+        answer_err(r, &err);
+    else
+        submit(r, d, STORE_W_ADVISORY_UPDATE, "advisory.update", r->params[0], loaded);
 }
 
 static const struct jv_field send_fields[] = {
@@ -372,7 +375,8 @@ void h_advisories_list(struct req *r)
     /* Beyond the sender, only what was delivered (or is public) can be readable: the store
      * narrows to those rows, policy.h decides on each. */
     struct advisory_filter f = {.held_by = r->who.org_id,
-                                .only_held = r->who.org_id != advs_nc_org(r->app)};
+                                .only_held = r->who.org_id == 0 ||
+                                             r->who.org_type != POL_ORG_NATIONAL_CENTRE};
     f.status = http_query_str(r, "status");
     f.ident = http_query_str(r, "identification_number");
     if (f.status && strcmp(f.status, "draft") != 0 && strcmp(f.status, "sent") != 0) {
@@ -389,7 +393,6 @@ struct acks_ctx {
     struct page *pg;
     const struct pol_advisory *pa;
     bool pending_only;
-    int64_t total, pending;
 };
 
 static bool acks_cb(const struct inbox_rec *row, void *ctx)

@@ -47,7 +47,8 @@ static bool adv_cb(const struct advisory_rec *a, void *ctx)
     int rc;
     json_t *v = advs_view(c->app, &anon, a, &rc);
     if (v) keep(c, true, a->id, a->sent_ms, v);
-    return true;
+    if (!v && rc != RK_ENOTFOUND) c->rc = rc; /* a store error, not a hidden advisory */
+    return c->rc == RK_OK;
 }
 
 static bool prod_cb(const struct product_rec *p, void *ctx)
@@ -71,7 +72,8 @@ static bool prod_cb(const struct product_rec *p, void *ctx)
     json_decref(body);
     json_decref(labels);
     if (v) keep(c, false, p->id, p->released_ms, v);
-    return true;
+    if (!v && rc != RK_ENOTFOUND) c->rc = rc == RK_OK ? RK_ENOMEM : rc;
+    return c->rc == RK_OK;
 }
 
 static int cmp_newest(const void *a, const void *b)
@@ -85,7 +87,9 @@ static int collect(struct app *app, struct collect *c)
     memset(c, 0, sizeof *c);
     c->app = app;
     int rc = app->store->ops->advisory_public(app->store, FEED_MAX_ITEMS, adv_cb, c);
+    if (rc == RK_OK) rc = c->rc;
     if (rc == RK_OK) rc = app->store->ops->product_public(app->store, FEED_MAX_ITEMS, prod_cb, c);
+    if (rc == RK_OK) rc = c->rc;
     qsort(c->items, c->n, sizeof c->items[0], cmp_newest);
     return rc;
 }
@@ -321,7 +325,7 @@ void h_feed_product_page(struct req *r)
     if (rc == RK_OK) {
         c->app = r->app;
         prod_cb(&p, c);
-        if (c->n == 0) rc = RK_ENOTFOUND;
+        rc = c->rc != RK_OK ? c->rc : c->n == 0 ? RK_ENOTFOUND : RK_OK;
     }
     if (rc == RK_OK) {
         const struct item *it = &c->items[0];

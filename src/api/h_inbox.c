@@ -15,51 +15,48 @@ struct inbox_ctx {
     int rc;
 };
 
-static json_t *time_json(int64_t ms)
-{
-    char buf[40];
-    return ms ? json_string(http_time(ms, buf, sizeof buf)) : json_null();
-}
-
-/* The object's summary as p may see it, or NULL (not visible, or *rc a store error). */
-static json_t *advisory_item(struct req *r, const struct inbox_rec *row, int *rc)
+/* The object's summary as who may see it, or NULL (not visible, or *rc a store error). Rows
+ * come from who's own organisation's inbox: it holds what they point at. */
+static json_t *advisory_item(struct app *app, const struct pol_principal *who,
+                             const struct inbox_rec *row, int *rc)
 {
     struct advisory_rec a;
     int64_t named[ADVS_MAX_NAMED];
     struct pol_advisory pa;
     json_t *v = NULL;
-    *rc = r->app->store->ops->advisory_get(r->app->store, row->object_id, &a);
-    /* The row is the caller's organisation's own: it holds the advisory. */
-    if (*rc == RK_OK) advs_pol_held(&a, row->org_id == r->who.org_id, named, &pa);
-    if (*rc == RK_OK && policy_advisory_may_read(&r->who, &pa)) v = advs_summary(r->app, &a);
+    *rc = app->store->ops->advisory_get(app->store, row->object_id, &a);
+    if (*rc == RK_OK) advs_pol_held(&a, true, named, &pa);
+    if (*rc == RK_OK && policy_advisory_may_read(who, &pa)) v = advs_summary(app, &a);
     store_advisory_rec_free(&a);
     return v;
 }
 
-static json_t *product_item(struct req *r, const struct inbox_rec *row, int *rc)
+static json_t *product_item(struct app *app, const struct pol_principal *who,
+                            const struct inbox_rec *row, int *rc)
 {
     struct product_rec p;
     json_t *v = NULL;
-    *rc = r->app->store->ops->product_get(r->app->store, row->object_id, &p);
-    if (*rc == RK_OK && products_may_read(&r->who, &p)) v = products_summary(r->app, &p);
+    *rc = app->store->ops->product_get(app->store, row->object_id, &p);
+    if (*rc == RK_OK && products_may_read(who, &p)) v = products_summary(app, &p);
     store_product_rec_free(&p);
     return v;
 }
 
-static json_t *message_item(struct req *r, const struct inbox_rec *row, int *rc)
+static json_t *message_item(struct app *app, const struct pol_principal *who,
+                            const struct inbox_rec *row, int *rc)
 {
     struct message_rec m;
     struct thread_rec *t = malloc(sizeof *t);
     json_t *v = NULL;
-    *rc = r->app->store->ops->message_get(r->app->store, row->object_id, &m);
+    *rc = t ? app->store->ops->message_get(app->store, row->object_id, &m) : RK_ENOMEM;
     if (*rc == RK_OK) {
-        *rc = t ? r->app->store->ops->thread_get(r->app->store, m.thread_id, t) : RK_ENOMEM;
+        *rc = app->store->ops->thread_get(app->store, m.thread_id, t);
         struct pol_thread pt;
         struct pol_message pm;
         if (*rc == RK_OK) {
             threads_pol(t, &pt);
             threads_msg_pol(&pt, &m, true, &pm); /* its own inbox row */
-            if (policy_message_may_read(&r->who, &pm))
+            if (policy_message_may_read(who, &pm))
                 v = json_pack("{s:I, s:s, s:s, s:s}", "thread_id", (json_int_t)t->id, "thread_kind",
                               t->group ? "group" : "one_to_one", "title", t->title, "tlp",
                               policy_tlp_name(m.tlp));
@@ -70,22 +67,17 @@ static json_t *message_item(struct req *r, const struct inbox_rec *row, int *rc)
     return v;
 }
 
-static bool inbox_cb(const struct inbox_rec *row, void *ctx)
+json_t *inbox_item_view(struct app *app, const struct pol_principal *who,
+                        const struct inbox_rec *row, int *rc)
 {
-    struct inbox_ctx *ic = ctx;
-    struct req *r = ic->pg->r;
-    int rc = RK_OK;
-    json_t *obj = strcmp(row->kind, "advisory") == 0  ? advisory_item(r, row, &rc)
-                  : strcmp(row->kind, "product") == 0 ? product_item(r, row, &rc)
-                                                      : message_item(r, row, &rc);
+    *rc = RK_OK;
+    json_t *obj = strcmp(row->kind, "advisory") == 0  ? advisory_item(app, who, row, rc)
+                  : strcmp(row->kind, "product") == 0 ? product_item(app, who, row, rc)
+                                                      : message_item(app, who, row, rc);
     if (!obj) {
-        /* Not visible to this user: skipped. A vanished object (cannot happen: rows are never
-         * deleted) is skipped too; a store error stops the listing. */
-        if (rc != RK_OK && rc != RK_ENOTFOUND) {
-            ic->rc = rc;
-            return false;
-        }
-        return true;
+        /* Not visible to who: skipped. A vanished object (rows are never deleted) too. */
+        if (*rc == RK_ENOTFOUND) *rc = RK_OK;
+        return NULL;
     }
     json_t *v = json_pack("{s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)row->id,
                           "kind", row->kind, "object_id", (json_int_t)row->object_id,
@@ -93,7 +85,16 @@ static bool inbox_cb(const struct inbox_rec *row, void *ctx)
                           row->relayed_from ? json_integer(row->relayed_from) : json_null(),
                           "acknowledgment", row->ack[0] ? json_string(row->ack) : json_null(),
                           "acknowledged_at", time_json(row->ack_ms), "object", obj);
-    return v ? page_add(ic->pg, row->id, v) : false;
+    if (!v) *rc = RK_ENOMEM;
+    return v;
+}
+
+static bool inbox_cb(const struct inbox_rec *row, void *ctx)
+{
+    struct inbox_ctx *ic = ctx;
+    json_t *v = inbox_item_view(ic->pg->r->app, &ic->pg->r->who, row, &ic->rc);
+    if (ic->rc != RK_OK) return false; /* a store error stops the listing */
+    return v ? page_add(ic->pg, row->id, v) : true;
 }
 
 void h_inbox_list(struct req *r)

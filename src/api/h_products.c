@@ -55,12 +55,6 @@ static bool may_author(struct req *r, int64_t *owner)
     return *owner != 0 && policy_may_write(&r->who, &s);
 }
 
-static json_t *time_or_null(int64_t ms)
-{
-    char buf[40];
-    return ms ? json_string(http_time(ms, buf, sizeof buf)) : json_null();
-}
-
 /* The metadata every reader of the product may see (no body). */
 json_t *products_summary(const struct app *app, const struct product_rec *p)
 {
@@ -68,8 +62,8 @@ json_t *products_summary(const struct app *app, const struct product_rec *p)
         "{s:I, s:s, s:s, s:s, s:o, s:s, s:I, s:o, s:o, s:o}", "id", (json_int_t)p->id, "tier",
         policy_tier_name(p->tier), "status", p->released ? "released" : "draft", "tlp",
         policy_tlp_name(p->tlp), "sectors", refdata_sectors_to_json(app->rd, p->sectors), "title",
-        p->title, "version", (json_int_t)p->version, "created_at", time_or_null(p->created_ms),
-        "updated_at", time_or_null(p->updated_ms), "released_at", time_or_null(p->released_ms));
+        p->title, "version", (json_int_t)p->version, "created_at", time_json(p->created_ms),
+        "updated_at", time_json(p->updated_ms), "released_at", time_json(p->released_ms));
     return v;
 }
 
@@ -383,13 +377,22 @@ void h_products_update(struct req *r)
     }
     struct product_rec p;
     if (!load_for_write(r, &p, true)) return;
+    /* Fields the request leaves out come from the version loaded: the client must have read
+     * that version, or a concurrent edit would be overwritten unseen (checked before the
+     * fields, as for advisories). */
+    int64_t loaded = p.version;
+    if (json_integer_value(json_object_get(r->json, "version")) != loaded) {
+        store_product_rec_free(&p);
+        http_problem_field(r, 409, "conflict", "/version", "version",
+                           "the product changed since you read it; read it again");
+        return;
+    }
     struct prod_state *ps = state_new(r);
     if (!ps) {
         store_product_rec_free(&p);
         http_problem_rc(r, RK_ENOMEM, NULL);
         return;
     }
-    int64_t loaded = p.version;
     ps->in.tier = p.tier;
     ps->in.tlp = p.tlp;
     ps->in.sectors = p.sectors;
@@ -412,13 +415,6 @@ void h_products_update(struct req *r)
     }
     if (state_set_json(ps, body, labels) != RK_OK) {
         http_problem_rc(r, RK_ENOMEM, NULL);
-        return;
-    }
-    /* Fields the request leaves out come from the version loaded: the client must have read
-     * that version, or a concurrent edit would be overwritten unseen. */
-    if (json_integer_value(json_object_get(r->json, "version")) != loaded) {
-        http_problem_field(r, 409, "conflict", "/version", "version",
-                           "the product changed since you read it; read it again");
         return;
     }
     submit(r, ps, STORE_W_PRODUCT_UPDATE, "product.update", r->params[0], loaded);

@@ -46,12 +46,6 @@ static json_t *labels_json(unsigned labels)
     return a;
 }
 
-static json_t *time_json(int64_t ms)
-{
-    char buf[40];
-    return ms ? json_string(http_time(ms, buf, sizeof buf)) : json_null();
-}
-
 static json_t *thread_view(const struct thread_rec *t, bool members)
 {
     json_t *v =
@@ -259,13 +253,19 @@ void h_threads_update(struct req *r)
                      "The national centre's own staff change threads and working groups.", NULL);
         goto out;
     }
-    if (!json_object_get(r->json, "version") || (!group && json_object_get(r->json, "members")) ||
-        json_object_get(r->json, "org_id")) {
-        http_problem_field(
-            r, 422, "validation", !json_object_get(r->json, "version") ? "/version" : "/members",
-            !json_object_get(r->json, "version") ? "required" : "unknown_field",
-            !json_object_get(r->json, "version") ? "required"
-                                                 : "a one-to-one thread keeps its organisation");
+    if (!json_object_get(r->json, "version")) {
+        http_problem_field(r, 422, "validation", "/version", "required", "required");
+        goto out;
+    }
+    if (json_object_get(r->json, "org_id")) {
+        http_problem_field(r, 422, "validation", "/org_id", "unknown_field",
+                           group ? "a group has members"
+                                 : "a one-to-one thread keeps its organisation");
+        goto out;
+    }
+    if (!group && json_object_get(r->json, "members")) {
+        http_problem_field(r, 422, "validation", "/members", "unknown_field",
+                           "a one-to-one thread keeps its organisation");
         goto out;
     }
     if (!(s = state_new(r))) {

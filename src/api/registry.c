@@ -149,12 +149,6 @@ const char *reg_pending_status(const struct app *app, const char *deadline, cons
     return dl_status_name(dl_status(&dl, &td, NULL, app->rules.due_window_days));
 }
 
-static json_t *time_or_null(int64_t ms)
-{
-    char buf[40];
-    return ms > 0 ? json_string(http_time(ms, buf, sizeof buf)) : json_null();
-}
-
 static json_t *str_or_null(const char *s)
 {
     return s && s[0] ? json_string(s) : json_null();
@@ -191,8 +185,8 @@ static json_t *filing_json(const char *kind, int64_t version, int64_t submission
 {
     return json_pack("{s:s, s:I, s:I, s:o, s:I, s:s, s:o, s:s}", "kind", kind, "version",
                      (json_int_t)version, "submission_id", (json_int_t)submission_id, "filed_at",
-                     time_or_null(valid_from_ms), "filed_by_org", (json_int_t)filed_by_org,
-                     "filed_on", filed_on, "deadline", str_or_null(deadline), "status",
+                     time_json(valid_from_ms), "filed_by_org", (json_int_t)filed_by_org, "filed_on",
+                     filed_on, "deadline", str_or_null(deadline), "status",
                      !deadline[0] ? "unknown"
                      : late       ? "filed_late"
                                   : "filed_on_time");
@@ -231,7 +225,7 @@ json_t *reg_view_asset(struct app *app, const struct pol_principal *p,
                          : a->live  ? "live"
                                     : "retired";
     json_object_set_new(o, "status", json_string(status));
-    json_object_set_new(o, "created_at", time_or_null(a->created_ms));
+    json_object_set_new(o, "created_at", time_json(a->created_ms));
     if (own_only) {
         json_object_set_new(o, "version", json_integer(own.v.version));
         json_object_set_new(o, "entry", load_body(own.body));
@@ -262,7 +256,7 @@ json_t *reg_view_asset(struct app *app, const struct pol_principal *p,
             json_pack("{s:s, s:o, s:o, s:s, s:o, s:I}", "kind", a->draft_kind, "entry",
                       load_body(a->draft_body), "deadline", str_or_null(a->draft_deadline),
                       "status", reg_pending_status(app, a->draft_deadline, today), "recorded_at",
-                      time_or_null(a->draft_ms), "recorded_by_org", (json_int_t)a->draft_by_org));
+                      time_json(a->draft_ms), "recorded_by_org", (json_int_t)a->draft_by_org));
     } else {
         json_object_set_new(o, "draft", json_null());
     }
@@ -277,12 +271,12 @@ json_t *reg_view_submission(const struct submission_rec *s)
         s->inventory ? "inventory" : "single", "filed_by_user", (json_int_t)s->filed_by_user,
         "filed_by_org", (json_int_t)s->filed_by_org, "delegation_id",
         s->delegation_id ? json_integer(s->delegation_id) : json_null(), "filed_at",
-        time_or_null(s->filed_ms), "counts", "added", (json_int_t)s->added, "changed",
+        time_json(s->filed_ms), "counts", "added", (json_int_t)s->added, "changed",
         (json_int_t)s->changed, "retired", (json_int_t)s->retired, "routing", "filed_at",
-        time_or_null(s->filed_ms), "ministry_received_at", time_or_null(s->ministry_received_ms),
+        time_json(s->filed_ms), "ministry_received_at", time_json(s->ministry_received_ms),
         "ministry_received_by",
         s->ministry_received_by ? json_integer(s->ministry_received_by) : json_null(),
-        "nc_notified_at", time_or_null(s->nc_notified_ms), "nc_notified_by",
+        "nc_notified_at", time_json(s->nc_notified_ms), "nc_notified_by",
         s->nc_notified_by ? json_integer(s->nc_notified_by) : json_null());
 }
 
@@ -291,10 +285,9 @@ json_t *reg_view_delegation(const struct delegation_rec *d)
     return json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:b, s:s}", "id", (json_int_t)d->id,
                      "operator_org", (json_int_t)d->operator_org, "vendor_org",
                      (json_int_t)d->vendor_org, "granted_by", (json_int_t)d->granted_by,
-                     "granted_at", time_or_null(d->granted_ms), "revoked_at",
-                     time_or_null(d->revoked_ms), "revoked_by",
-                     d->revoked_by ? json_integer(d->revoked_by) : json_null(), "active",
-                     d->revoked_ms == 0, "note", d->note);
+                     "granted_at", time_json(d->granted_ms), "revoked_at", time_json(d->revoked_ms),
+                     "revoked_by", d->revoked_by ? json_integer(d->revoked_by) : json_null(),
+                     "active", d->revoked_ms == 0, "note", d->note);
 }
 
 const struct reg_owner *reg_owner_cached(struct app *app, const struct pol_principal *p,

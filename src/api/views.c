@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *time_json(int64_t ms)
+json_t *time_json(int64_t ms)
 {
     char buf[40];
     return ms > 0 ? json_string(http_time(ms, buf, sizeof buf)) : json_null();

@@ -335,7 +335,8 @@ static int demo_advisories(struct app *app, const char *dir)
         struct pol_principal who;
         if (i >= 64 ||
             demo_principal(app, json_string_value(json_object_get(v, "user")), &who) != RK_OK) {
-            fprintf(stderr, "renkei: %s: /advisories/%zu: unknown user\n", path, i);
+            fprintf(stderr, "renkei: %s: /advisories/%zu: %s\n", path, i,
+                    i >= 64 ? "more than 64 demo advisories" : "unknown user");
             rc = RK_EINVAL;
             goto out;
         }

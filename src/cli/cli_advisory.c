@@ -3,7 +3,8 @@
  *   advisory send FILE.json --user NAME [--direct]   create the advisory and send it
  *   inbox --user NAME [--unacknowledged] [--limit N]  what reached NAME's organisation
  * Both go through the API's own preparation, gate, policy and views (src/api/advisories.h,
- * policy.h), so they give the answers POST /api/v1/advisories + /send and GET /api/v1/inbox give.
+ * inbox_item_view, policy.h): POST /api/v1/advisories + /send, and the items of
+ * GET /api/v1/inbox.
  */
 #include "cli/cli_advisory.h"
 
@@ -76,58 +77,13 @@ struct inbox_print {
     int rc;
 };
 
-/* Only advisories print their content here; products and messages print their summaries (the
- * API's item views, policy-checked the same way). */
+/* The same items as GET /api/v1/inbox (inbox_item_view), until --limit. */
 static bool inbox_cb(const struct inbox_rec *row, void *ctx)
 {
     struct inbox_print *ip = ctx;
-    json_t *obj = NULL;
-    int rc = RK_OK;
-    if (strcmp(row->kind, "advisory") == 0) {
-        struct advisory_rec a;
-        if ((rc = ip->app->store->ops->advisory_get(ip->app->store, row->object_id, &a)) == RK_OK) {
-            json_t *v = advs_view(ip->app, ip->p, &a, &rc);
-            if (v) obj = advs_summary(ip->app, &a);
-            json_decref(v);
-        }
-        store_advisory_rec_free(&a);
-    } else if (strcmp(row->kind, "product") == 0) {
-        struct product_rec pr;
-        if ((rc = ip->app->store->ops->product_get(ip->app->store, row->object_id, &pr)) == RK_OK &&
-            products_may_read(ip->p, &pr))
-            obj = products_summary(ip->app, &pr);
-        store_product_rec_free(&pr);
-    } else {
-        struct message_rec m;
-        struct thread_rec *t = malloc(sizeof *t);
-        rc = t ? ip->app->store->ops->message_get(ip->app->store, row->object_id, &m) : RK_ENOMEM;
-        if (rc == RK_OK) {
-            if ((rc = ip->app->store->ops->thread_get(ip->app->store, m.thread_id, t)) == RK_OK) {
-                struct pol_thread pt;
-                struct pol_message pm;
-                threads_pol(t, &pt);
-                threads_msg_pol(&pt, &m, true, &pm); /* its own inbox row */
-                if (policy_message_may_read(ip->p, &pm))
-                    obj = json_pack("{s:I, s:s, s:s}", "thread_id", (json_int_t)t->id, "title",
-                                    t->title, "tlp", policy_tlp_name(m.tlp));
-            }
-            free((char *)m.body);
-        }
-        free(t);
-    }
-    if (!obj) {
-        if (rc != RK_OK && rc != RK_ENOTFOUND) {
-            ip->rc = rc;
-            return false;
-        }
-        return true;
-    }
-    char t1[40];
-    json_array_append_new(
-        ip->items,
-        json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)row->id, "kind", row->kind,
-                  "delivered_at", http_time(row->delivered_ms, t1, sizeof t1), "acknowledgment",
-                  row->ack[0] ? json_string(row->ack) : json_null(), "object", obj));
+    json_t *v = inbox_item_view(ip->app, ip->p, row, &ip->rc);
+    if (ip->rc != RK_OK) return false;
+    if (v) json_array_append_new(ip->items, v);
     return (long)json_array_size(ip->items) < ip->limit;
 }
 

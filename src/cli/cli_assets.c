@@ -4,6 +4,7 @@
  * status from the command line, through the same rules and policy as the API.
  */
 #include "cli/cli_assets.h"
+#include "cli/cli_report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,34 +46,6 @@ static int read_all(const char *path, char **out, size_t *len, size_t max)
     return RK_OK;
 }
 
-/* The principal of a user of the store. The CLI has the database in hand, so "who files" is
- * a statement the operator of the platform makes with --user; it is audited as that user. */
-static int principal_of(struct app *app, const char *username, struct pol_principal *p)
-{
-    struct auth_ctx a = {0};
-    int rc = app->store->ops->user_by_name(app->store, username, &a.user);
-    if (rc == RK_OK) rc = app->store->ops->org_get(app->store, a.user.org_id, &a.org);
-    if (rc != RK_OK) {
-        fprintf(stderr, "renkei: no such user: %s\n", username);
-        return rc;
-    }
-    a.roles = a.user.roles;
-    http_principal_from_auth(&a, p);
-    return RK_OK;
-}
-
-static void print_json(json_t *j)
-{
-    char *s = json_dumps(j, JSON_INDENT(2));
-    if (s) printf("%s\n", s);
-    free(s);
-}
-
-static int exit_for(int rc)
-{
-    return rc == RK_OK ? EXIT_OK : rc == RK_EIO || rc == RK_ENOMEM ? EXIT_FAILURE_ : EXIT_INVALID;
-}
-
 static int cmd_import(struct app *app, int argc, char **argv)
 {
     const char *file = NULL, *user = NULL;
@@ -92,7 +65,7 @@ static int cmd_import(struct app *app, int argc, char **argv)
     }
     if (!file || !user) return EXIT_USAGE;
     struct pol_principal p;
-    if (principal_of(app, user, &p) != RK_OK) return EXIT_INVALID;
+    if (cli_principal_of(app, user, &p) != RK_OK) return EXIT_INVALID;
     if (!org) org = p.org_id;
     size_t n = strlen(file);
     bool csv = n > 4 && strcmp(file + n - 4, ".csv") == 0;
@@ -139,12 +112,12 @@ static int cmd_import(struct app *app, int argc, char **argv)
         json_pack("{s:I, s:b, s:b, s:o}", "org_id", (json_int_t)org, "dry_run", dry, "filed",
                   sub != 0, "submission_id", sub ? json_integer(sub) : json_null());
     json_object_update(out, plan.report);
-    print_json(out);
+    cli_print_json(out);
     json_decref(out);
 out:
     reg_plan_free(&plan);
     free(body);
-    return exit_for(rc);
+    return cli_exit_for(rc);
 }
 
 static int cmd_status(struct app *app, int argc, char **argv)
@@ -165,14 +138,14 @@ static int cmd_status(struct app *app, int argc, char **argv)
                               .org_id = -1,
                               .org_type = POL_ORG_NATIONAL_CENTRE,
                               .roles = POL_ROLE_ANALYST};
-    if (user && principal_of(app, user, &p) != RK_OK) return EXIT_INVALID;
+    if (user && cli_principal_of(app, user, &p) != RK_OK) return EXIT_INVALID;
     json_t *out = NULL;
     int rc = org ? reg_status_org(app, &p, org, &out) : reg_status_summary(app, &p, &out);
     if (rc != RK_OK) {
         fprintf(stderr, "renkei: filing status: %s\n", rk_strerror(rc));
-        return exit_for(rc);
+        return cli_exit_for(rc);
     }
-    print_json(out);
+    cli_print_json(out);
     json_decref(out);
     return EXIT_OK;
 }

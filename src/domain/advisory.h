@@ -61,8 +61,8 @@
 
 #define ADV_FORM_NAME "advisory"
 
-/* What the advisory rules resolve against; all borrowed, none kept. forms_adv_refs
- * (core/forms.h) fills one from the loaded data. */
+/* What the advisory rules resolve against; all borrowed, none kept. src/api/advisories.c
+ * (refs_init) fills one from the loaded forms and reference data. */
 struct adv_refs {
     struct rf_refs rf;                    /* as for report forms (sectors, ATT&CK) */
     const struct rd_ministry *ministries; /* src/core/refdata.h; borrowed */

@@ -840,17 +840,20 @@ int iplist_parse(const char *data, size_t len, json_t **out, struct jv_errors *e
             ps->decided = true; /* a bad first line is no header */
             continue;
         }
+        const size_t raw_n = n;
         trim(&s, &n);
         if (n == 0 || s[0] == '#') continue;
+        /* CSV cells are trimmed one by one (next_field): trimming the line would drop an empty
+         * first or last cell of a tab-separated row ("192.0.2.1\t80\t"). */
         if (!ps->decided) {
             ps->decided = true;
             if (detect_header(ps, s, n)) {
                 ps->csv = true;
-                read_header(ps, line, s, n);
+                read_header(ps, line, p, raw_n);
                 continue;
             }
         }
-        rc = ps->csv ? csv_line(ps, line, s, n) : text_line(ps, line, s, n);
+        rc = ps->csv ? csv_line(ps, line, p, raw_n) : text_line(ps, line, s, n);
         if (rc != RK_OK) goto cleanup;
     }
     if (!ps->failed && ps->n == 0)

@@ -309,7 +309,6 @@ static bool comprehensive_audience(const struct pol_principal *p)
     return authenticated(p) && (p->org_type == POL_ORG_NATIONAL_CENTRE || p->designated);
 }
 
-/* Council friends are deliberately absent: they receive only the publication tier. */
 /* Who may hold secrets (秘密): the centre, designated agencies, ministries, foreign governments
  * (Arts. 28, 39) and council members, bound by the council's confidentiality (Art. 82). */
 static bool secret_audience(const struct pol_principal *p)

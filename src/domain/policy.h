@@ -13,8 +13,9 @@
  *      treated as RED: deny by default);
  *   2. the tier audience, when scope->tier != POL_TIER_NONE;
  *   3. every object-level label in scope->labels is cleared.
- * The owner organisation (scope->owner_org == p->org_id, p authenticated) may always read its
- * own object in full.
+ * The owner organisation's own staff (scope->owner_org == p->org_id, p authenticated, not a
+ * contractor) may always read its own object in full. The owner's contractors are readers like
+ * any other: TLP, tier and labels apply to them.
  *
  * TLP audiences (domain.md §6.1), besides the owner and the named additions scope->named
  * (the sender's explicit widening; an EMPTY list adds nobody — it never means "everyone"):
@@ -32,13 +33,18 @@
  *
  * Tier audiences (domain.md §6.2):
  *   COMPREHENSIVE: national centre, designated agencies (p->designated).
- *   PROVISION    : those, plus ministries, foreign governments and council members.
+ *   PROVISION    : those, plus ministries, foreign governments, council members, and core and
+ *                  CI operators that are not council friends (friends take the publication
+ *                  tier).
  *   PUBLICATION  : everyone.
  *
  * Labels (object-level in scope->labels, field-level via policy_view()):
  *   POL_LABEL_COMMS_INFO        : national centre or designated agency only.
- *   POL_LABEL_SECRET            : the PROVISION tier audience (never council friends).
+ *   POL_LABEL_SECRET            : national centre, designated agencies, ministries, foreign
+ *                                 governments, council members (never council friends, never
+ *                                 an operator outside the council).
  *   POL_LABEL_SOURCE_IDENTIFYING: owner, national centre, or a named addressee.
+ *   A contractor clears no label at all, on any object, its own organisation's included.
  *
  * Anonymous principals have user_id == 0 and org_id == 0.
  */
@@ -395,10 +401,9 @@ struct pol_message {
 /* Read a message: policy_thread_may_read(p, m->t) AND (p's organisation is the sender, the
  * thread's owner, or m->addressed) AND policy_may_read(p, scope{owner =
  * m->sender_org, sectors 0, tlp = m->tlp, named = members + owner}) AND every label in m->labels
- * cleared for p by policy_field_visible with that scope (secret: never council friends;
- * comms_info: national centre or designated agency only; source_identifying: owner/centre/named).
- * Since p is then a member, the TLP part comes down to: contractors refused at RED and
- * AMBER+STRICT (unless p's organisation sent it). */
+ * cleared for p by policy_field_visible with that scope (as in the labels above; no label for
+ * contractors). Since p is then a member, the TLP part comes down to: contractors refused at
+ * RED and AMBER+STRICT, their own organisation's messages included. */
 bool policy_message_may_read(const struct pol_principal *p, const struct pol_message *m);
 /* May the message be sent to member organisation `org` (as an own-staff principal)? Exactly
  * policy_message_may_read for that principal, as an addressee (m->addressed taken as true). The

@@ -109,7 +109,6 @@ int sq_product_get(struct store *base, int64_t id, struct product_rec *out);
 int sq_product_list(struct store *base, const struct product_filter *f, int64_t after,
                     store_product_cb cb, void *ctx);
 int sq_product_public(struct store *base, int limit, store_product_cb cb, void *ctx);
-int sq_advisory_public(struct store *base, int limit, store_advisory_cb cb, void *ctx);
 
 /* store_dissem.c */
 /* Inserts the inbox rows of d for object_id (INSERT OR IGNORE); *inserted counts new rows. */
@@ -122,6 +121,7 @@ int sq_job_message(struct sq_store *s, struct store_write *w);
 int sq_advisory_get(struct store *base, int64_t id, struct advisory_rec *out);
 int sq_advisory_list(struct store *base, const struct advisory_filter *f, int64_t after,
                      store_advisory_cb cb, void *ctx);
+int sq_advisory_public(struct store *base, int limit, store_advisory_cb cb, void *ctx);
 int sq_inbox_get(struct store *base, const char *kind, int64_t object_id, int64_t org_id,
                  struct inbox_rec *out);
 int sq_inbox_list(struct store *base, int64_t org_id, const struct inbox_filter *f, int64_t before,

@@ -127,7 +127,8 @@ enum store_wop {
                                    w->deliver: the organisations it is pushed to */
     STORE_W_ADVISORY_CREATE,    /* w->advisory: a new draft (store_dissem.c) */
     STORE_W_ADVISORY_UPDATE,    /* target_id, expect_version, w->advisory: edit a draft */
-    STORE_W_ADVISORY_SEND,      /* target_id, expect_version, w->advisory->user_id, w->deliver */
+    STORE_W_ADVISORY_SEND,      /* target_id, expect_version, w->advisory (user_id, direct,
+                                   named: the addressees), w->deliver */
     STORE_W_INBOX_DELIVER,      /* w->deliver: relay rows (existing rows are kept) */
     STORE_W_INBOX_ACK,          /* w->deliver: kind, object_id, orgs[0], ack; audit.user_id */
     STORE_W_THREAD_CREATE,      /* w->thread */
@@ -479,7 +480,8 @@ void store_product_rec_free(struct product_rec *r);
 
 /* An advisory write. CREATE uses every member (follows_id 0: a new series, its ident assigned
  * by the job; else the next 第N報 of the series of a SENT advisory follows_id, RK_ECONFLICT
- * "/follows" otherwise); UPDATE tlp..agreement (the draft's new state); SEND user_id and direct.
+ * "/follows" otherwise); UPDATE the draft's new state (tlp..agreement, sender_org for the
+ * attachments' owner, attachments); SEND user_id, direct and named (the addressees, stored).
  * Strings are borrowed; body/labels/named are JSON text. */
 struct advisory_input {
     int64_t follows_id;
@@ -663,11 +665,11 @@ struct store_ops {
     int (*advisory_get)(struct store *s, int64_t id, struct advisory_rec *out);
     int (*advisory_list)(struct store *s, const struct advisory_filter *f, int64_t after,
                          store_advisory_cb cb, void *ctx);
-    /* The inbox row of org for an object: RK_OK with *out, or RK_ENOTFOUND. */
     /* Candidates for the public feed, newest first, at most limit: sent TLP:CLEAR advisories;
      * released TLP:CLEAR publication-tier products. The caller still asks policy.h. */
     int (*advisory_public)(struct store *s, int limit, store_advisory_cb cb, void *ctx);
     int (*product_public)(struct store *s, int limit, store_product_cb cb, void *ctx);
+    /* The inbox row of org for an object: RK_OK with *out, or RK_ENOTFOUND. */
     int (*inbox_get)(struct store *s, const char *kind, int64_t object_id, int64_t org_id,
                      struct inbox_rec *out);
     /* An organisation's inbox, newest first: ids below `before` (0: from the newest). */

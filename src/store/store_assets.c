@@ -45,7 +45,7 @@ enum {
     A_COUNTS_ADD,
     A__COUNT
 };
-_Static_assert(A__COUNT <= SQ_EXT_MAX, "raise SQ_EXT_MAX");
+_Static_assert(A__COUNT <= SQ_EXT_REPORTS, "store_assets.c runs into store_reports.c's slots");
 
 /* The columns row_asset reads; BODY and DRAFT are the two JSON texts, or NULL when a caller
  * only counts (they are most of a row's bytes). */

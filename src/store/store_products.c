@@ -15,7 +15,7 @@
 #include "store/sq_internal.h"
 
 enum { P_INSERT = SQ_EXT_PRODUCTS, P_UPDATE, P_RELEASE, P_STATE, P_GET, P_LIST, P_PUBLIC, P__END };
-_Static_assert(P__END <= SQ_EXT_MAX, "raise SQ_EXT_MAX");
+_Static_assert(P__END <= SQ_EXT_DISSEM, "store_products.c runs into store_dissem.c's slots");
 
 #define PROD_COLS                                                                                  \
     "id, coalesce(parent_id, 0), owner_org, tier, status, tlp, sectors, title, created_ms, "       \

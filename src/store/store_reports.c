@@ -44,7 +44,7 @@ enum {
     R_ATT_BY_ADVISORY,
     R__END
 };
-_Static_assert(R__END <= SQ_EXT_MAX, "raise SQ_EXT_MAX");
+_Static_assert(R__END <= SQ_EXT_PRODUCTS, "store_reports.c runs into store_products.c's slots");
 
 #define INC_COLS                                                                                   \
     "id, ident, reporter_org, relay_org, anonymised, form, sectors, recipients, tlp, severity, "   \

@@ -56,13 +56,14 @@ void http_json(struct srv *s, const char *method, const char *path, const char *
                const char *body, struct resp *out);
 void resp_free(struct resp *r);
 
-/* Logs in as a demo user (password renkei-demo-<username>); fills cookie and csrf. */
 /* Test JSON; a syntax error stops the test program (it is the test that is wrong). */
 json_t *test_json(const char *text);
 /* One JSON request with a bearer token; body (consumed) may be NULL. Stops the test program
  * unless the status is want (method, path, status and body printed). */
 void api_call(struct srv *s, const char *method, const char *path, const char *tok, json_t *body,
               long want, struct resp *r);
+/* The id of user `username`, looked up by an admin's bearer token (GET /api/v1/users). */
+int64_t srv_user_id(struct srv *s, const char *admin_tok, const char *username);
 /* The organisation id of a bearer token's user (GET /api/v1/me). */
 int64_t srv_org_of(struct srv *s, const char *tok);
 /* Members of a JSON object: NULL / 0 when absent or of another type. */
@@ -75,6 +76,7 @@ static inline int64_t jnum(const json_t *j, const char *key)
     return json_integer_value(json_object_get(j, key));
 }
 
+/* Logs in as a demo user (password renkei-demo-<username>); fills cookie and csrf. */
 void login(struct srv *s, const char *username, char *cookie, size_t ccap, char *csrf, size_t scap);
 /* Logs in and creates an API token with all of the user's roles; returns "Bearer rk_…" in out. */
 void bearer(struct srv *s, const char *username, char *out, size_t cap);

@@ -316,6 +316,23 @@ void api_call(struct srv *s, const char *method, const char *path, const char *t
         die("%s %s: %ld (want %ld): %s", method, path, r->status, want, r->body ? r->body : "");
 }
 
+int64_t srv_user_id(struct srv *s, const char *admin_tok, const char *username)
+{
+    struct resp r;
+    api_call(s, "GET", "/api/v1/users?limit=1000", admin_tok, NULL, 200, &r);
+    int64_t id = 0;
+    size_t i;
+    json_t *u;
+    json_array_foreach(json_object_get(r.json, "items"), i, u)
+    {
+        const char *name = jstr(u, "username");
+        if (name && strcmp(name, username) == 0) id = jnum(u, "id");
+    }
+    resp_free(&r);
+    if (id <= 0) die("no user %s", username);
+    return id;
+}
+
 int64_t srv_org_of(struct srv *s, const char *tok)
 {
     struct resp r;

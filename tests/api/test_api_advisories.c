@@ -386,6 +386,19 @@ static void validation_rules(void **st)
          "/answers/header/advisory_datetime", "assigned_by_platform", 422},
         {"no title", "{\"answers\":" MIN_GREEN(FIN, "") "}", "/title", "required", 422},
         {"no answers", "{\"title\":\"t\"}", "/answers", "required", 422},
+        {"version on create", "{\"title\":\"t\",\"version\":1,\"answers\":" MIN_GREEN(FIN, "") "}",
+         "/version", "unknown_field", 422},
+        {"label on the whole advisory",
+         "{\"title\":\"t\",\"labels\":{\"\":[\"secret\"]},\"answers\":" MIN_GREEN(FIN, "") "}",
+         "/labels/", "whole_object", 422},
+        {"unknown source",
+         "{\"title\":\"t\",\"source\":{\"incident_id\":999999,\"report_number\":1}}", "/source",
+         "not_found", 422},
+        {"files without has_attachments",
+         "{\"title\":\"t\",\"answers\":{\"recipients\":{\"recipient_ministries\":[{\"ministry\":"
+         "\"fsa\"}],\"recipient_sectors\":" FIN "},\"sharing\":{\"tlp\":\"TLP:GREEN\"},"
+         "\"content\":{\"has_attachments\":false,\"attachments\":[\"1\"]}}}",
+         "/answers/content/attachments", "attachments_mismatch", 422},
         {"no ministries",
          "{\"title\":\"t\",\"answers\":{\"recipients\":{\"recipient_ministries\":[],"
          "\"recipient_sectors\":" FIN "},\"sharing\":{\"tlp\":\"TLP:GREEN\"},"
@@ -1195,6 +1208,16 @@ static void follow_ups(void **st)
     assert_true(has_error(&r, "/follows", "immutable"));
     resp_free(&r);
     send_ok(second, false, 1);
+    /* Which advisory it follows is the centre's: a recipient's view does not say. */
+    json_t *seen = get_adv(FSA, second);
+    assert_null(json_object_get(seen, "follows"));
+    assert_int_equal(jnum(seen, "number"), 2);
+    json_decref(seen);
+    /* A sent advisory is 409 /status even with a stale version. */
+    api_call(&S, "PATCH", path, NC,
+             json_pack("{s:I, s:s}", "version", (json_int_t)1, "title", "送付後"), 409, &r);
+    assert_only_error(&r, "/status", "sent");
+    resp_free(&r);
     /* The printed form of the second says 第2報. */
     snprintf(path, sizeof path, "/api/v1/advisories/%lld/form", (long long)second);
     char *html = fetch_text(path, FSA, 200, NULL, 0);

@@ -932,6 +932,20 @@ static void cli_import_and_status(void **st)
     assert_string_equal(str_at(j, "initial_deadline"), "2027-01-04");
     assert_true(int_at(j, "counts", "live") >= 10);
     json_decref(j);
+    /* A disabled account cannot log in, so it cannot file through the CLI either. */
+    struct resp r;
+    int64_t uid = srv_user_id(&S, NC, "wangan-reporter");
+    char upath[64];
+    snprintf(upath, sizeof upath, "/api/v1/users/%lld", (long long)uid);
+    http_json(&S, "PATCH", upath, NC, "{\"disabled\":true}", &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    const char *disabled[] = {
+        "assets", "import",          RK_SOURCE_DIR "/docs/inventory-sample.csv",
+        "--user", "wangan-reporter", "--dry-run",
+        NULL};
+    assert_int_equal(srv_cli_all(&S, out, sizeof out, disabled), 3);
+    assert_non_null(strstr(out, "user is disabled"));
 }
 
 int main(void)

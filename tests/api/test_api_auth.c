@@ -273,17 +273,7 @@ static void disabled_user_is_out(void **st)
     bearer(&S, "nc-admin", admin, sizeof admin);
     login(&S, "minato-reporter", cookie, sizeof cookie, csrf, sizeof csrf);
     struct resp r;
-    http_json(&S, "GET", "/api/v1/users?limit=1000", admin, NULL, &r);
-    json_int_t id = 0;
-    size_t i;
-    json_t *u;
-    json_array_foreach(json_object_get(r.json, "items"), i, u)
-    {
-        if (strcmp(json_string_value(json_object_get(u, "username")), "minato-reporter") == 0)
-            id = json_integer_value(json_object_get(u, "id"));
-    }
-    resp_free(&r);
-    assert_true(id > 0);
+    int64_t id = srv_user_id(&S, admin, "minato-reporter");
     char path[64];
     snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)id);
     http_json(&S, "PATCH", path, admin, "{\"disabled\":true}", &r);

@@ -340,8 +340,13 @@ static void group_messages(void **st)
     assert_false(in_inbox(KENSEI, "message", one));
     assert_false(sees("threads", T_TOTO, KENSEI, "ONE-TO-ONE-MARK"));
     /* Bad bodies. */
-    post("groups", G_FRIEND, NC, "ctl\001char", "TLP:GREEN", NULL, 422, NULL);
-    post("groups", G_FRIEND, NC, "x", "TLP:PINK", NULL, 422, NULL);
+    struct resp bad;
+    post("groups", G_FRIEND, NC, "ctl\001char", "TLP:GREEN", NULL, 422, &bad);
+    assert_true(has_error(&bad, "/body", "control_characters"));
+    resp_free(&bad);
+    post("groups", G_FRIEND, NC, "x", "TLP:PINK", NULL, 422, &bad);
+    assert_true(has_error(&bad, "/tlp", "enum"));
+    resp_free(&bad);
 }
 
 static void membership_change(void **st)
@@ -530,6 +535,7 @@ static void feeds_shape(void **st)
     assert_non_null(strstr(ctype, "json"));
     assert_non_null(r.json);
     assert_string_equal(jstr(r.json, "version"), "https://jsonfeed.org/version/1.1");
+    assert_null(json_object_get(r.json, "home_page_url")); /* there is no home page to link */
     assert_non_null(jstr(r.json, "title"));
     json_t *items = json_object_get(r.json, "items");
     assert_true(json_is_array(items));

@@ -95,6 +95,17 @@ static void list_and_get(void **st)
     assert_true(t1498);
     resp_free(&r);
 
+    /* The advisory form (情報提供様式) is served like the report forms, not listed with them. */
+    http_json(&S, "GET", "/api/v1/forms/advisory", TOK, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "name")), "advisory");
+    assert_string_equal(json_string_value(json_object_get(r.json, "title_ja")), "情報提供様式");
+    resp_free(&r);
+    http_json(&S, "GET", "/api/v1/forms", TOK, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "\"advisory\""));
+    resp_free(&r);
+
     http_json(&S, "GET", "/api/v1/forms/nothing", TOK, NULL, &r);
     assert_int_equal(r.status, 404);
     resp_free(&r);

@@ -236,7 +236,9 @@ static bool tlp_ok(int u, const struct scope *s)
 }
 
 /* Tier table: comprehensive the centre and designated agencies; provision + ministries,
- * foreign governments, council members (never friends); publication everyone. */
+ * foreign governments, council members and core/CI operators that are not council friends;
+ * publication everyone. TIER_SECRET is the secret label's audience: provision without those
+ * operators. */
 static bool tier_audience(int u, int tier)
 {
     if (tier == TIER_NONE || tier == TIER_PUB) return true;
@@ -251,7 +253,8 @@ static bool tier_audience(int u, int tier)
 }
 
 /* Label table (besides the owner's own staff): comms_info the centre and designated agencies;
- * secret the provision audience; source_identifying the centre and named addressees. */
+ * secret the secret audience (TIER_SECRET); source_identifying the centre and named
+ * addressees; contractors none. */
 static bool label_ok(int u, const struct scope *s, int label)
 {
     if (label == L_NONE) return true;

@@ -295,6 +295,10 @@ static void csv_japanese(void **state)
     /* IPアドレス matches with "ip" in any case; tab-separated. */
     expect_inds("No.\tipアドレス\n1\t192.0.2.10\n",
                 "[{\"type\":\"ipv4\",\"value\":\"192.0.2.10\"}]");
+    /* Empty last and first cells of a tab-separated export (Excel writes trailing tabs). */
+    expect_inds("ip\tport\tcount\n192.0.2.1\t80\t\n",
+                "[{\"type\":\"ipv4\",\"value\":\"192.0.2.1\",\"ports\":[80]}]");
+    expect_inds("note\tip\n\t192.0.2.2\n", "[{\"type\":\"ipv4\",\"value\":\"192.0.2.2\"}]");
 }
 
 static void csv_quoting(void **state)

@@ -288,11 +288,74 @@ static void threads_members_and_messages(void **state)
     sqlite3_close(db);
 }
 
+/* Annex files: bound by the draft that lists them, released when dropped, kept once sent. */
+static void annex_files_bound_and_kept(void **state)
+{
+    (void)state;
+    struct store *s = open_store();
+    int64_t nc = add_org(s, POL_ORG_NATIONAL_CENTRE, "nc3");
+    int64_t other = add_org(s, POL_ORG_MINISTRY, "m3");
+    s->ops->close(s);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    char sql[512];
+    for (int i = 0; i < 2; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO attachments (org_id, user_id, name, media_type, role, size, "
+                 "sha256, created_ms, content) VALUES (%lld, 1, 'f%d', 'text/plain', 'other', 1, "
+                 "'', 0, x'41')",
+                 (long long)(i ? other : nc), i);
+        assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    int64_t mine = sqlite3_last_insert_rowid(db) - 1, theirs = mine + 1;
+    sqlite3_close(db);
+    s = open_store();
+    /* Another organisation's upload cannot be listed. */
+    struct advisory_input in = draft(nc, 0);
+    in.attachments = &theirs;
+    in.nattachments = 1;
+    struct store_write w = {.op = STORE_W_ADVISORY_CREATE, .advisory = &in};
+    assert_int_equal(store_write_sync(s, &w), RK_ECONFLICT);
+    assert_string_equal(w.conflict_field, "/answers/content/attachments/0");
+    in.attachments = &mine;
+    w = (struct store_write){.op = STORE_W_ADVISORY_CREATE, .advisory = &in};
+    assert_int_equal(store_write_sync(s, &w), RK_OK);
+    int64_t id = w.out_id;
+    struct attachment_rec a;
+    assert_int_equal(s->ops->attachment_get(s, mine, &a), RK_OK);
+    assert_int_equal(a.advisory_id, id);
+    /* A second advisory cannot take it; dropping it from the first releases it. */
+    struct advisory_input in2 = draft(nc, 0);
+    in2.attachments = &mine;
+    in2.nattachments = 1;
+    struct store_write w2 = {.op = STORE_W_ADVISORY_CREATE, .advisory = &in2};
+    assert_int_equal(store_write_sync(s, &w2), RK_ECONFLICT);
+    in.nattachments = 0;
+    struct store_write wu = {
+        .op = STORE_W_ADVISORY_UPDATE, .advisory = &in, .target_id = id, .expect_version = 1};
+    assert_int_equal(store_write_sync(s, &wu), RK_OK);
+    assert_int_equal(s->ops->attachment_get(s, mine, &a), RK_OK);
+    assert_int_equal(a.advisory_id, 0);
+    /* Listed again, sent: the file stays bound even against direct SQL. */
+    in.nattachments = 1;
+    wu = (struct store_write){
+        .op = STORE_W_ADVISORY_UPDATE, .advisory = &in, .target_id = id, .expect_version = 2};
+    assert_int_equal(store_write_sync(s, &wu), RK_OK);
+    assert_int_equal(send(s, id, 3, NULL, 0, NULL), RK_OK);
+    s->ops->close(s);
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE attachments SET advisory_id = NULL WHERE id = %lld",
+             (long long)mine);
+    assert_int_not_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(advisory_series_send_and_inbox),
         cmocka_unit_test(threads_members_and_messages),
+        cmocka_unit_test(annex_files_bound_and_kept),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
